@@ -1,0 +1,324 @@
+//! Colour spaces derived from CIE XYZ: xyY, CIELAB, CIELCh(ab), Oklab, Oklch and sRGB.
+//!
+//! | space | domain | notes |
+//! |---|---|---|
+//! | [`Xyz`] | Y of the white = 100 | always tied to a white (illuminant + observer) |
+//! | [`Xyy`] | x, y chromaticity; Y 0..100 | black takes the white's chromaticity |
+//! | [`Lab`] | L* 0..100, a*, b* about -128..128 | CIE 015:2018 eq. 8.3-8.7, relative to the white |
+//! | [`Lch`] | C*ab >= 0, h_ab in degrees 0..360 | polar form of Lab |
+//! | [`Oklab`] / [`Oklch`] | L 0..1 | Ottosson (2020), defined on D65 XYZ |
+//! | [`Srgb`] | 0..1 per channel | IEC 61966-2-1, D65 white |
+//!
+//! Oklab and sRGB are defined for a D65 white. XYZ under any other white (another illuminant, or
+//! the 10 degree observer) is first adapted to the sRGB white (x, y = 0.3127, 0.3290) with the
+//! Bradford chromatic adaptation transform (Lam 1985; as in ICC.1 and CSS Color 4), and back.
+//! The 2 degree D65 table white differs from the sRGB white only in the fifth digit, so for
+//! D65/2 degrees this step is all but the identity.
+//!
+//! sRGB values outside 0..1 are reported, not hidden: [`Srgb`] carries the unclipped linear
+//! values, the clipped encoded values, and whether clipping happened.
+
+use nalgebra::{Matrix3, Vector3};
+use palette::convert::FromColorUnclamped;
+use serde::Serialize;
+
+/// CIE 1931 XYZ tristimulus values, Y of the reference white = 100.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Xyz {
+    pub x: f64,
+    pub y: f64,
+    pub z: f64,
+}
+
+impl Xyz {
+    /// XYZ from its three values.
+    pub const fn new(x: f64, y: f64, z: f64) -> Self {
+        Xyz { x, y, z }
+    }
+    fn vector(self) -> Vector3<f64> {
+        Vector3::new(self.x, self.y, self.z)
+    }
+    fn from_vector(v: Vector3<f64>) -> Self {
+        Xyz::new(v[0], v[1], v[2])
+    }
+}
+
+/// CIE xyY: chromaticity x, y and luminance factor Y (0..100).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Xyy {
+    pub x: f64,
+    pub y: f64,
+    #[serde(rename = "Y")]
+    pub luminance: f64,
+}
+
+/// CIE 1976 L*a*b*.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Lab {
+    pub l: f64,
+    pub a: f64,
+    pub b: f64,
+}
+
+impl Lab {
+    /// Lab from L*, a*, b*.
+    pub const fn new(l: f64, a: f64, b: f64) -> Self {
+        Lab { l, a, b }
+    }
+}
+
+/// CIE 1976 L*C*h(ab): lightness, chroma, hue angle in degrees (0..360).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Lch {
+    pub l: f64,
+    pub c: f64,
+    pub h: f64,
+}
+
+/// Oklab (Ottosson 2020): L in 0..1, a, b about -0.4..0.4.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Oklab {
+    pub l: f64,
+    pub a: f64,
+    pub b: f64,
+}
+
+/// Oklch: polar Oklab, hue in degrees (0..360).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Oklch {
+    pub l: f64,
+    pub c: f64,
+    pub h: f64,
+}
+
+/// An sRGB colour as displayed, with what gamut clipping did to it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Srgb {
+    /// Gamma-encoded R, G, B in 0..1 after clipping each linear channel to 0..1.
+    pub encoded: [f64; 3],
+    /// Linear R, G, B before clipping (outside 0..1 when the colour is out of gamut).
+    pub linear: [f64; 3],
+    /// True when no channel needed clipping (within 1e-9).
+    pub in_gamut: bool,
+}
+
+impl Srgb {
+    /// 8-bit channel values of the encoded (clipped) colour.
+    pub fn to_u8(&self) -> [u8; 3] {
+        self.encoded.map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+    }
+
+    /// `#rrggbb` of the encoded (clipped) colour.
+    pub fn hex(&self) -> String {
+        let [r, g, b] = self.to_u8();
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+// CIE 015:2018 eq. 8.3-8.7 with the exact rational constants (24/116)^3 and 841/108.
+const LAB_EPSILON: f64 = 216.0 / 24389.0;
+const LAB_SLOPE: f64 = 841.0 / 108.0;
+
+#[inline]
+fn lab_f(t: f64) -> f64 {
+    if t > LAB_EPSILON {
+        t.cbrt()
+    } else {
+        LAB_SLOPE * t + 16.0 / 116.0
+    }
+}
+
+#[inline]
+fn lab_f_inv(f: f64) -> f64 {
+    if f > 24.0 / 116.0 {
+        f * f * f
+    } else {
+        (f - 16.0 / 116.0) / LAB_SLOPE
+    }
+}
+
+/// CIELAB of `xyz` relative to `white` (both on the same scale). CIE 015:2018 section 8.2.1.
+#[inline]
+pub fn xyz_to_lab(xyz: Xyz, white: Xyz) -> Lab {
+    let fx = lab_f(xyz.x / white.x);
+    let fy = lab_f(xyz.y / white.y);
+    let fz = lab_f(xyz.z / white.z);
+    Lab::new(116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz))
+}
+
+/// XYZ of `lab` relative to `white`; the inverse of [`xyz_to_lab`].
+pub fn lab_to_xyz(lab: Lab, white: Xyz) -> Xyz {
+    let fy = (lab.l + 16.0) / 116.0;
+    let fx = fy + lab.a / 500.0;
+    let fz = fy - lab.b / 200.0;
+    Xyz::new(
+        white.x * lab_f_inv(fx),
+        white.y * lab_f_inv(fy),
+        white.z * lab_f_inv(fz),
+    )
+}
+
+/// Hue angle in degrees, 0..360, of the vector (a, b); 0 for the origin.
+#[inline]
+pub fn hue_degrees(a: f64, b: f64) -> f64 {
+    if a == 0.0 && b == 0.0 {
+        return 0.0;
+    }
+    let h = b.atan2(a).to_degrees();
+    if h < 0.0 {
+        h + 360.0
+    } else {
+        h
+    }
+}
+
+/// Polar form of Lab.
+pub fn lab_to_lch(lab: Lab) -> Lch {
+    Lch {
+        l: lab.l,
+        c: lab.a.hypot(lab.b),
+        h: hue_degrees(lab.a, lab.b),
+    }
+}
+
+/// Lab from its polar form.
+pub fn lch_to_lab(lch: Lch) -> Lab {
+    let (s, c) = lch.h.to_radians().sin_cos();
+    Lab::new(lch.l, lch.c * c, lch.c * s)
+}
+
+/// xyY of `xyz`; a black (X+Y+Z = 0) takes the chromaticity of `white`.
+pub fn xyz_to_xyy(xyz: Xyz, white: Xyz) -> Xyy {
+    let sum = xyz.x + xyz.y + xyz.z;
+    let (src, s) = if sum == 0.0 {
+        (white, white.x + white.y + white.z)
+    } else {
+        (xyz, sum)
+    };
+    Xyy {
+        x: src.x / s,
+        y: src.y / s,
+        luminance: xyz.y,
+    }
+}
+
+/// XYZ (Y = 100 scale) of a chromaticity with Y = 100.
+pub fn xy_to_white(x: f64, y: f64) -> Xyz {
+    Xyz::new(100.0 * x / y, 100.0, 100.0 * (1.0 - x - y) / y)
+}
+
+/// The sRGB (and Oklab) reference white: D65 as IEC 61966-2-1 gives it, x = 0.3127, y = 0.3290.
+pub fn srgb_white() -> Xyz {
+    xy_to_white(0.3127, 0.3290)
+}
+
+/// The Bradford cone-response matrix (Lam 1985; ICC.1:2010 annex E).
+fn bradford() -> Matrix3<f64> {
+    Matrix3::new(
+        0.8951, 0.2664, -0.1614, //
+        -0.7502, 1.7135, 0.0367, //
+        0.0389, -0.0685, 1.0296,
+    )
+}
+
+/// Chromatic adaptation of `xyz` seen under `from` to the corresponding colour under `to`
+/// (von Kries scaling in the Bradford cone space).
+pub fn bradford_adapt(xyz: Xyz, from: Xyz, to: Xyz) -> Xyz {
+    if from == to {
+        return xyz;
+    }
+    let m = bradford();
+    let m_inv = m.try_inverse().expect("Bradford matrix is invertible");
+    let s = m * from.vector();
+    let d = m * to.vector();
+    let scale = Matrix3::from_diagonal(&Vector3::new(d[0] / s[0], d[1] / s[1], d[2] / s[2]));
+    Xyz::from_vector(m_inv * scale * m * xyz.vector())
+}
+
+/// The sRGB normalised primary matrix (linear RGB -> XYZ, Y = 1), computed from the
+/// IEC 61966-2-1 primaries and white as in SMPTE RP 177.
+fn srgb_npm() -> Matrix3<f64> {
+    let col = |x: f64, y: f64| Vector3::new(x / y, 1.0, (1.0 - x - y) / y);
+    let p = Matrix3::from_columns(&[col(0.64, 0.33), col(0.30, 0.60), col(0.15, 0.06)]);
+    let w = col(0.3127, 0.3290);
+    let s = p.try_inverse().expect("primaries are independent") * w;
+    p * Matrix3::from_diagonal(&s)
+}
+
+/// sRGB of `xyz` seen relative to `white`.
+pub fn xyz_to_srgb(xyz: Xyz, white: Xyz) -> Srgb {
+    let d65 = bradford_adapt(xyz, white, srgb_white());
+    let m = srgb_npm().try_inverse().expect("NPM is invertible");
+    let lin = m * (d65.vector() / 100.0);
+    let linear = [lin[0], lin[1], lin[2]];
+    let in_gamut = linear.iter().all(|&v| (-1e-9..=1.0 + 1e-9).contains(&v));
+    let clipped = palette::LinSrgb::new(
+        linear[0].clamp(0.0, 1.0),
+        linear[1].clamp(0.0, 1.0),
+        linear[2].clamp(0.0, 1.0),
+    );
+    let enc: palette::Srgb<f64> = palette::Srgb::from_linear(clipped);
+    Srgb {
+        encoded: [enc.red, enc.green, enc.blue],
+        linear,
+        in_gamut,
+    }
+}
+
+/// Linear sRGB of gamma-encoded sRGB values (each 0..1).
+pub fn srgb_decode(encoded: [f64; 3]) -> [f64; 3] {
+    let lin: palette::LinSrgb<f64> =
+        palette::Srgb::new(encoded[0], encoded[1], encoded[2]).into_linear();
+    [lin.red, lin.green, lin.blue]
+}
+
+/// XYZ, relative to `white`, of gamma-encoded sRGB values (each 0..1).
+pub fn srgb_to_xyz(encoded: [f64; 3], white: Xyz) -> Xyz {
+    let lin = srgb_decode(encoded);
+    let xyz = srgb_npm() * Vector3::new(lin[0], lin[1], lin[2]) * 100.0;
+    bradford_adapt(Xyz::from_vector(xyz), srgb_white(), white)
+}
+
+/// Oklab of `xyz` seen relative to `white` (adapted to D65 first; see the module docs).
+pub fn xyz_to_oklab(xyz: Xyz, white: Xyz) -> Oklab {
+    let d65 = bradford_adapt(xyz, white, srgb_white());
+    let p = palette::Xyz::<palette::white_point::D65, f64>::new(
+        d65.x / 100.0,
+        d65.y / 100.0,
+        d65.z / 100.0,
+    );
+    let ok = palette::Oklab::<f64>::from_color_unclamped(p);
+    Oklab {
+        l: ok.l,
+        a: ok.a,
+        b: ok.b,
+    }
+}
+
+/// XYZ, relative to `white`, of an Oklab colour.
+pub fn oklab_to_xyz(ok: Oklab, white: Xyz) -> Xyz {
+    let p = palette::Xyz::<palette::white_point::D65, f64>::from_color_unclamped(
+        palette::Oklab::<f64>::new(ok.l, ok.a, ok.b),
+    );
+    let d65 = Xyz::new(p.x * 100.0, p.y * 100.0, p.z * 100.0);
+    bradford_adapt(d65, srgb_white(), white)
+}
+
+/// Polar form of Oklab.
+pub fn oklab_to_oklch(ok: Oklab) -> Oklch {
+    Oklch {
+        l: ok.l,
+        c: ok.a.hypot(ok.b),
+        h: hue_degrees(ok.a, ok.b),
+    }
+}
+
+/// Oklab from its polar form.
+pub fn oklch_to_oklab(lch: Oklch) -> Oklab {
+    let (s, c) = lch.h.to_radians().sin_cos();
+    Oklab {
+        l: lch.l,
+        a: lch.c * c,
+        b: lch.c * s,
+    }
+}

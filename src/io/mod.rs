@@ -1,0 +1,1 @@
+//! Table input and output.

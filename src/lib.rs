@@ -1,0 +1,37 @@
+//! # tinct
+//!
+//! Predicts how cosmetic-tattoo pigment looks inside a person's skin, finds the pigment mix that
+//! looks right, and predicts how it fades so that touch-ups can be planned. Its first field is
+//! scalp micropigmentation (SMP).
+//!
+//! This is the colour-science core:
+//! - [`spectrum`]: the internal wavelength grid, [`Spectrum`], measured spectra and resampling;
+//! - [`colorimetry`]: CIE observers and illuminants, ASTM E308 tristimulus values, colour
+//!   spaces (XYZ, xyY, Lab, LCh, Oklab, Oklch, sRGB) and CSS Color 4 text;
+//! - [`difference`]: CIE76, CIE94, CMC l:c and CIEDE2000 colour differences;
+//! - [`io`]: the table readers and writers behind the command-line tool.
+//!
+//! Nothing in the library prints; the `tinct` binary formats.
+//!
+//! ```
+//! use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
+//! use tinct::spectrum::Spectrum;
+//!
+//! let viewing = Viewing::new(Illuminant::D65, Observer::Cie1964);
+//! let table = WeightingTable::for_grid(viewing);
+//! let grey = Spectrum::constant(0.18);
+//! let lab = table.lab(&grey);
+//! assert!((lab.l - 49.496).abs() < 1e-3 && lab.a.abs() < 1e-9);
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod colorimetry;
+pub mod difference;
+pub mod error;
+pub mod io;
+pub mod spectrum;
+
+pub use colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
+pub use difference::DeltaE;
+pub use error::InputError;
+pub use spectrum::{MeasuredSpectrum, Spectrum};

@@ -1,0 +1,8 @@
+//! All integration tests in one binary (`autotests = false`): reference datasets, properties,
+//! and the real `tinct` binary end to end.
+
+mod common;
+
+mod cli;
+mod properties;
+mod reference;
