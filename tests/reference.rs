@@ -208,9 +208,9 @@ fn colour_space_conversions_match_colour_science() {
         close(lch.h, t.f(r, "h"), "h");
         // tinct's Oklab is CSS Color 4's (through palette): Ottosson's M1 recomputed for the
         // exact sRGB white; colour-science 0.4.7 keeps Ottosson's 2020 M1. They differ by up to
-        // 5e-5 on saturated colours, far below a visible difference (a JND in Oklab is about 0.02).
+        // 1e-4 on saturated colours (their M1 entries differ by up to 9e-5), far below a visible difference (a JND in Oklab is about 0.02).
         let ok = xyz_to_oklab(xyz, white);
-        let near = |a: f64, b: f64, what: &str| assert!((a - b).abs() < 5e-5, "{what}: {a} vs {b}");
+        let near = |a: f64, b: f64, what: &str| assert!((a - b).abs() < 2e-4, "{what}: {a} vs {b}");
         near(ok.l, t.f(r, "ok_L"), "ok_L");
         near(ok.a, t.f(r, "ok_a"), "ok_a");
         near(ok.b, t.f(r, "ok_b"), "ok_b");
@@ -219,11 +219,16 @@ fn colour_space_conversions_match_colour_science() {
         if okc.c > 1e-3 {
             assert!((okc.h - t.f(r, "ok_h")).abs() < 1e-2, "ok_h");
         }
+        // colour-science uses the 4-decimal matrix printed in IEC 61966-2-1; tinct derives it
+        // from the primaries (as CSS Color 4 does; see spaces::srgb_matrices, whose values are
+        // tested against colour's normalised_primary_matrix to 1e-14). They differ by < 3e-4.
         let rgb = xyz_to_srgb(xyz, white);
         for (i, c) in ["r", "g", "b"].iter().enumerate() {
-            close(rgb.linear[i], t.f(r, &format!("lin_{c}")), "linear sRGB");
+            let theirs = t.f(r, &format!("lin_{c}"));
+            assert!((rgb.linear[i] - theirs).abs() < 3e-4, "linear {c}: {} vs {theirs}", rgb.linear[i]);
             if rgb.in_gamut {
-                close(rgb.encoded[i], t.f(r, &format!("srgb_{c}")), "sRGB");
+                let theirs = t.f(r, &format!("srgb_{c}"));
+                assert!((rgb.encoded[i] - theirs).abs() < 3e-4, "sRGB {c}");
             }
         }
     }

@@ -18,6 +18,8 @@
 //! sRGB values outside 0..1 are reported, not hidden: [`Srgb`] carries the unclipped linear
 //! values, the clipped encoded values, and whether clipping happened.
 
+use std::sync::OnceLock;
+
 use nalgebra::{Matrix3, Vector3};
 use palette::convert::FromColorUnclamped;
 use serde::Serialize;
@@ -227,29 +229,42 @@ pub fn bradford_adapt(xyz: Xyz, from: Xyz, to: Xyz) -> Xyz {
     if from == to {
         return xyz;
     }
-    let m = bradford();
-    let m_inv = m.try_inverse().expect("Bradford matrix is invertible");
+    static M: OnceLock<(Matrix3<f64>, Matrix3<f64>)> = OnceLock::new();
+    let (m, m_inv) = M.get_or_init(|| {
+        let m = bradford();
+        (m, m.try_inverse().expect("Bradford matrix is invertible"))
+    });
     let s = m * from.vector();
     let d = m * to.vector();
-    let scale = Matrix3::from_diagonal(&Vector3::new(d[0] / s[0], d[1] / s[1], d[2] / s[2]));
-    Xyz::from_vector(m_inv * scale * m * xyz.vector())
+    let lms = m * xyz.vector();
+    let adapted = Vector3::new(lms[0] * d[0] / s[0], lms[1] * d[1] / s[1], lms[2] * d[2] / s[2]);
+    Xyz::from_vector(m_inv * adapted)
 }
 
-/// The sRGB normalised primary matrix (linear RGB -> XYZ, Y = 1), computed from the
-/// IEC 61966-2-1 primaries and white as in SMPTE RP 177.
+/// The sRGB normalised primary matrix (linear RGB -> XYZ, Y = 1) and its inverse, computed
+/// from the IEC 61966-2-1 primaries and white as in SMPTE RP 177, as CSS Color 4 does. (IEC
+/// 61966-2-1 also prints both matrices rounded to 4 decimals, which colour-science uses; those
+/// are not exact inverses of each other and differ from these by up to 2e-4.)
+fn srgb_matrices() -> &'static (Matrix3<f64>, Matrix3<f64>) {
+    static M: OnceLock<(Matrix3<f64>, Matrix3<f64>)> = OnceLock::new();
+    M.get_or_init(|| {
+        let col = |x: f64, y: f64| Vector3::new(x / y, 1.0, (1.0 - x - y) / y);
+        let p = Matrix3::from_columns(&[col(0.64, 0.33), col(0.30, 0.60), col(0.15, 0.06)]);
+        let w = col(0.3127, 0.3290);
+        let s = p.try_inverse().expect("primaries are independent") * w;
+        let npm = p * Matrix3::from_diagonal(&s);
+        (npm, npm.try_inverse().expect("NPM is invertible"))
+    })
+}
+
 fn srgb_npm() -> Matrix3<f64> {
-    let col = |x: f64, y: f64| Vector3::new(x / y, 1.0, (1.0 - x - y) / y);
-    let p = Matrix3::from_columns(&[col(0.64, 0.33), col(0.30, 0.60), col(0.15, 0.06)]);
-    let w = col(0.3127, 0.3290);
-    let s = p.try_inverse().expect("primaries are independent") * w;
-    p * Matrix3::from_diagonal(&s)
+    srgb_matrices().0
 }
 
 /// sRGB of `xyz` seen relative to `white`.
 pub fn xyz_to_srgb(xyz: Xyz, white: Xyz) -> Srgb {
     let d65 = bradford_adapt(xyz, white, srgb_white());
-    let m = srgb_npm().try_inverse().expect("NPM is invertible");
-    let lin = m * (d65.vector() / 100.0);
+    let lin = srgb_matrices().1 * (d65.vector() / 100.0);
     let linear = [lin[0], lin[1], lin[2]];
     let in_gamut = linear.iter().all(|&v| (-1e-9..=1.0 + 1e-9).contains(&v));
     let clipped = palette::LinSrgb::new(
@@ -320,5 +335,33 @@ pub fn oklch_to_oklab(lch: Oklch) -> Oklab {
         l: lch.l,
         a: lch.c * c,
         b: lch.c * s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srgb_matrix_is_colour_sciences_normalised_primary_matrix() {
+        // colour.normalised_primary_matrix(sRGB primaries, (0.3127, 0.3290)), colour-science 0.4.7.
+        let expected = [
+            [0.41239079926595934, 0.35758433938387796, 0.1804807884018343],
+            [0.2126390058715103, 0.7151686787677559, 0.07219231536073371],
+            [0.019330818715591825, 0.11919477979462595, 0.9505321522496606],
+        ];
+        let m = srgb_npm();
+        for (i, row) in expected.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                assert!((m[(i, j)] - v).abs() < 1e-14, "({i},{j})");
+            }
+        }
+    }
+
+    #[test]
+    fn lab_of_the_white_is_100_0_0() {
+        let w = Xyz::new(95.047, 100.0, 108.883);
+        let lab = xyz_to_lab(w, w);
+        assert!((lab.l - 100.0).abs() < 1e-12 && lab.a.abs() < 1e-12 && lab.b.abs() < 1e-12);
     }
 }
