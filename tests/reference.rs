@@ -216,8 +216,9 @@ fn colour_space_conversions_match_colour_science() {
         near(ok.b, t.f(r, "ok_b"), "ok_b");
         let okc = oklab_to_oklch(ok);
         near(okc.c, t.f(r, "ok_C"), "ok_C");
-        if okc.c > 1e-3 {
-            assert!((okc.h - t.f(r, "ok_h")).abs() < 1e-2, "ok_h");
+        if okc.c > 0.05 {
+            let dh = (okc.h - t.f(r, "ok_h") + 540.0).rem_euclid(360.0) - 180.0;
+            assert!(dh.abs() < 0.5, "ok_h: {} vs {}", okc.h, t.f(r, "ok_h"));
         }
         // colour-science uses the 4-decimal matrix printed in IEC 61966-2-1; tinct derives it
         // from the primaries (as CSS Color 4 does; see spaces::srgb_matrices, whose values are
