@@ -267,17 +267,18 @@ pub fn xyz_to_srgb(xyz: Xyz, white: Xyz) -> Srgb {
     let lin = srgb_matrices().1 * (d65.vector() / 100.0);
     let linear = [lin[0], lin[1], lin[2]];
     let in_gamut = linear.iter().all(|&v| (-1e-9..=1.0 + 1e-9).contains(&v));
-    let clipped = palette::LinSrgb::new(
-        linear[0].clamp(0.0, 1.0),
-        linear[1].clamp(0.0, 1.0),
-        linear[2].clamp(0.0, 1.0),
-    );
-    let enc: palette::Srgb<f64> = palette::Srgb::from_linear(clipped);
     Srgb {
-        encoded: [enc.red, enc.green, enc.blue],
+        encoded: srgb_encode(linear.map(|v| v.clamp(0.0, 1.0))),
         linear,
         in_gamut,
     }
+}
+
+/// Gamma-encoded sRGB of linear sRGB values (each 0..1); IEC 61966-2-1 transfer function.
+pub fn srgb_encode(linear: [f64; 3]) -> [f64; 3] {
+    let enc: palette::Srgb<f64> =
+        palette::Srgb::from_linear(palette::LinSrgb::new(linear[0], linear[1], linear[2]));
+    [enc.red, enc.green, enc.blue]
 }
 
 /// Linear sRGB of gamma-encoded sRGB values (each 0..1).
