@@ -1,0 +1,138 @@
+//! The `tinct` command line: argument definitions and output formatting, one file per
+//! subcommand. Every subcommand turns its arguments into validated library values, calls the
+//! library, and formats the answer; errors come back as [`CliError`] with their exit code.
+
+mod convert;
+mod delta_e;
+mod spectrum;
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::{Parser, Subcommand};
+
+use tinct::colorimetry::{Illuminant, Observer, Viewing};
+use tinct::io::IoError;
+use tinct::InputError;
+
+/// Exit code for bad usage or bad input.
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code when the computation itself failed.
+pub const EXIT_FAILED: u8 = 1;
+
+/// An error with the exit code it maps to. Its message is one line.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<InputError> for CliError {
+    fn from(e: InputError) -> Self {
+        CliError {
+            code: EXIT_BAD_INPUT,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<IoError> for CliError {
+    fn from(e: IoError) -> Self {
+        CliError {
+            code: EXIT_BAD_INPUT,
+            message: e.to_string(),
+        }
+    }
+}
+
+const ABOUT: &str = "Predicts how cosmetic-tattoo (SMP) pigment looks inside skin.\n\n\
+Colours are CSS Color 4 text: lab(52 8 14), lch(52 16 60), oklab(0.6 0.02 0.04), \
+oklch(0.6 0.05 60), #8a5a44, rgb(138 90 68). Lab and LCh are relative to the white of \
+--illuminant and --observer (default D65, 2 degrees).\n\n\
+Exit codes: 0 success, 2 bad usage or bad input, 1 the computation failed.";
+
+#[derive(Debug, Parser)]
+#[command(name = "tinct", version, about = ABOUT, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert a colour between colour spaces.
+    ///
+    /// Example: tinct convert "lab(52 8 14)" --to srgb
+    Convert(convert::Args),
+    /// Colour difference of two colours, or of every row of a CSV of L*a*b* pairs.
+    ///
+    /// Examples: tinct delta-e "lab(50 2.6772 -79.7751)" "lab(50 0 -82.7485)";
+    /// tinct delta-e --input pairs.csv --output out.csv
+    #[command(name = "delta-e")]
+    DeltaE(delta_e::Args),
+    /// XYZ and L*a*b* of reflectance spectra in a CSV (ASTM E308).
+    ///
+    /// Example: tinct spectrum --input spectra.csv --illuminant D50 --observer 10
+    Spectrum(spectrum::Args),
+}
+
+/// Illuminant and observer flags shared by the subcommands.
+#[derive(Debug, clap::Args)]
+pub struct ViewingArgs {
+    /// Illuminant: D65, D50, A, F2, F11 or LED-B3.
+    #[arg(long, default_value = "D65", value_name = "NAME")]
+    pub illuminant: String,
+    /// Standard observer: 2 (CIE 1931) or 10 (CIE 1964).
+    #[arg(long, default_value = "2", value_name = "DEGREES")]
+    pub observer: String,
+}
+
+impl ViewingArgs {
+    pub fn viewing(&self) -> Result<Viewing, InputError> {
+        Ok(Viewing::new(
+            self.illuminant.parse::<Illuminant>()?,
+            self.observer.parse::<Observer>()?,
+        ))
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Convert(a) => convert::run(a),
+        Command::DeltaE(a) => delta_e::run(a),
+        Command::Spectrum(a) => spectrum::run(a),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`tinct ... | head`) is not an error.
+pub fn emit(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError {
+            code: EXIT_FAILED,
+            message: format!("stdout: {e}"),
+        }),
+    }
+}
+
+/// Writes a table to `--output` atomically, or to stdout. The output may not be an input.
+pub fn write_table(output: Option<&Path>, inputs: &[&Path], bytes: &[u8]) -> Result<(), CliError> {
+    match output {
+        Some(path) => {
+            tinct::io::check_not_input(path, inputs)?;
+            tinct::io::write_atomic(path, bytes)?;
+            Ok(())
+        }
+        None => emit(bytes),
+    }
+}
+
+/// A JSON document on stdout.
+pub fn emit_json(value: &serde_json::Value) -> Result<(), CliError> {
+    let mut s = serde_json::to_string_pretty(value).expect("JSON of plain values");
+    s.push('\n');
+    emit(s.as_bytes())
+}
