@@ -29,6 +29,7 @@ pub mod colorimetry;
 pub mod difference;
 pub mod error;
 pub mod io;
+mod math;
 pub mod spectrum;
 
 pub use colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};

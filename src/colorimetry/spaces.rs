@@ -124,7 +124,7 @@ const LAB_SLOPE: f64 = 841.0 / 108.0;
 #[inline]
 fn lab_f(t: f64) -> f64 {
     if t > LAB_EPSILON {
-        t.cbrt()
+        crate::math::cbrt(t)
     } else {
         LAB_SLOPE * t + 16.0 / 116.0
     }
@@ -166,7 +166,7 @@ pub fn hue_degrees(a: f64, b: f64) -> f64 {
     if a == 0.0 && b == 0.0 {
         return 0.0;
     }
-    let h = b.atan2(a).to_degrees();
+    let h = crate::math::atan2(b, a).to_degrees();
     if h < 0.0 {
         h + 360.0
     } else {

@@ -85,7 +85,7 @@ pub fn read_spectra_csv(input: &[u8], percent: bool) -> Result<SpectraTable, Inp
         }
         wavelengths.push(w);
     }
-    let scale = if percent { 0.01 } else { 1.0 };
+    let scale = if percent { 100.0 } else { 1.0 };
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
@@ -106,7 +106,7 @@ pub fn read_spectra_csv(input: &[u8], percent: bool) -> Result<SpectraTable, Inp
                 value: field.to_string(),
                 expected: "a reflectance factor".into(),
             })?;
-            let v = InputError::check_finite(place, v)? * scale;
+            let v = InputError::check_finite(place, v)? / scale;
             if !(MIN_REFLECTANCE..=MAX_REFLECTANCE).contains(&v) {
                 let hint = if !percent && v > 1.5 && v <= 150.0 {
                     "; percent data? use --percent"
@@ -115,7 +115,7 @@ pub fn read_spectra_csv(input: &[u8], percent: bool) -> Result<SpectraTable, Inp
                 };
                 return Err(InputError::OutOfRange {
                     field: place(),
-                    value: v / scale,
+                    value: v * scale,
                     expected: format!(
                         "reflectance factor from {MIN_REFLECTANCE} to {MAX_REFLECTANCE}{}{hint}",
                         if percent { " (as percent: -5 to 150)" } else { "" }
