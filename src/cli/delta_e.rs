@@ -29,19 +29,19 @@ pub struct Args {
     #[arg(long, default_value = "ciede2000", value_name = "METHOD")]
     pub method: String,
     /// CMC lightness weight l (with --method cmc; default 2).
-    #[arg(long, value_name = "L")]
+    #[arg(long, value_name = "L", allow_negative_numbers = true)]
     pub cmc_l: Option<f64>,
     /// CMC chroma weight c (with --method cmc; default 1).
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", allow_negative_numbers = true)]
     pub cmc_c: Option<f64>,
     /// CIEDE2000 parametric factor kL (default 1; 2 for textiles).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub kl: Option<f64>,
     /// CIEDE2000 parametric factor kC (default 1).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub kc: Option<f64>,
     /// CIEDE2000 parametric factor kH (default 1).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub kh: Option<f64>,
     /// Illuminant and observer for colours given as sRGB, Oklab or XYZ (Lab is used as given).
     #[command(flatten)]

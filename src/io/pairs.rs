@@ -2,7 +2,8 @@
 //!
 //! The input has a header with the columns `L1,a1,b1,L2,a2,b2` (in any order, names matched
 //! without regard to case; sample 1 is the reference) and any further columns, which are carried
-//! through unchanged. The output is the input with a `delta_e` column appended.
+//! through unchanged. The output is the input with a `delta_e` column appended. Lines that
+//! start with `#` (provenance comments) are skipped and not copied.
 //!
 //! Speed: a file without quote characters is processed as raw lines (each output line is the
 //! input line, byte for byte, plus the new field), in chunks on all cores; a file with quoted
@@ -114,7 +115,22 @@ fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Where the header starts: after any leading `#` comment lines.
+fn skip_leading_comments(input: &[u8]) -> &[u8] {
+    let mut rest = input;
+    while rest.first() == Some(&b'#') {
+        rest = match memchr::memchr(b'\n', rest) {
+            Some(i) => &rest[i + 1..],
+            None => &[],
+        };
+    }
+    rest
+}
+
 fn raw(input: &[u8], method: DeltaE) -> Result<Vec<u8>, InputError> {
+    let skipped = input.len() - skip_leading_comments(input).len();
+    let comment_lines = memchr::memchr_iter(b'\n', &input[..skipped]).count();
+    let input = &input[skipped..];
     let header_end = memchr::memchr(b'\n', input).unwrap_or(input.len());
     let header_line = trim_cr(&input[..header_end]);
     let header_text = std::str::from_utf8(header_line).map_err(|_| InputError::Invalid {
@@ -128,7 +144,7 @@ fn raw(input: &[u8], method: DeltaE) -> Result<Vec<u8>, InputError> {
     // Chunks of whole lines; each knows the line number it starts at.
     let target = (body.len() / (rayon::current_num_threads() * 8)).max(1 << 16);
     let mut chunks: Vec<(usize, &[u8])> = Vec::new();
-    let (mut start, mut line_no) = (0usize, 2usize);
+    let (mut start, mut line_no) = (0usize, comment_lines + 2);
     while start < body.len() {
         let mut end = (start + target).min(body.len());
         if end < body.len() {
@@ -151,7 +167,7 @@ fn raw(input: &[u8], method: DeltaE) -> Result<Vec<u8>, InputError> {
             let mut fields: Vec<&[u8]> = Vec::with_capacity(header.len());
             for (i, line) in chunk.split(|&b| b == b'\n').enumerate() {
                 let line = trim_cr(line);
-                if line.is_empty() {
+                if line.is_empty() || line[0] == b'#' {
                     continue;
                 }
                 let n = first_line + i;
@@ -183,6 +199,7 @@ fn quoted(input: &[u8], method: DeltaE) -> Result<Vec<u8>, InputError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .comment(Some(b'#'))
         .from_reader(input);
     let csv_err = |e: csv::Error| InputError::Invalid {
         field: e
@@ -251,6 +268,16 @@ mod tests {
         assert_eq!(lines.next(), Some("id,L1,a1,b1,L2,a2,b2,note,delta_e"));
         let row = lines.next().unwrap();
         assert!(row.starts_with(&format!("x,{SHARMA_1},keep me,2.04245")), "{row}");
+    }
+
+    #[test]
+    fn comment_lines_are_skipped_and_line_numbers_stay_true() {
+        let input = format!("# source: Sharma 2005\nL1,a1,b1,L2,a2,b2\n{SHARMA_1}\n# note\n1,2,x,4,5,6\n");
+        let e = delta_e_csv(input.as_bytes(), DeltaE::default()).unwrap_err();
+        assert!(e.to_string().starts_with("line 5, column b1"), "{e}");
+        let quoted_in = format!("# \"quoted\"\nL1,a1,b1,L2,a2,b2\n{SHARMA_1}\n");
+        let out = String::from_utf8(delta_e_csv(quoted_in.as_bytes(), DeltaE::Cie76).unwrap()).unwrap();
+        assert!(out.starts_with("L1,a1,b1,L2,a2,b2,delta_e\n50"), "{out}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Layout: a header whose first column is the sample id and whose other columns are
 //! wavelengths in nm (`380`, `380.0`, `380nm`, `R380`, `nm380`), strictly increasing; one row per
-//! sample with reflectance factors in 0..1 (or percent with `percent = true`). Any grid is
+//! sample with reflectance factors in 0..1 (or percent with `percent = true`). Lines that start
+//! with `#` are comments. Any grid is
 //! accepted (see [`crate::spectrum`] and [`crate::colorimetry::Viewing::table_for`]).
 
 use super::fmt_f64;
@@ -52,6 +53,7 @@ pub fn read_spectra_csv(input: &[u8], percent: bool) -> Result<SpectraTable, Inp
         .has_headers(true)
         .flexible(true)
         .trim(csv::Trim::All)
+        .comment(Some(b'#'))
         .from_reader(input);
     let csv_err = |e: csv::Error| InputError::Invalid {
         field: e
