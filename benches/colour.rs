@@ -103,7 +103,11 @@ fn bench_delta_e(c: &mut Criterion) {
     g.bench_function("ciede2000_batch_all_cores", |b| {
         b.iter(|| DeltaE::default().delta_e_batch(black_box(&pairs), &mut out))
     });
-    for m in [DeltaE::Cie76, DeltaE::Cie94 { textiles: false }, DeltaE::Cmc { l: 2.0, c: 1.0 }] {
+    for m in [
+        DeltaE::Cie76,
+        DeltaE::Cie94 { textiles: false },
+        DeltaE::Cmc { l: 2.0, c: 1.0 },
+    ] {
         g.bench_function(format!("{}_one_core", m.name()), |b| {
             b.iter(|| {
                 let mut acc = 0.0;

@@ -10,10 +10,10 @@
 #![allow(clippy::excessive_precision)]
 
 const ATANHI: [f64; 4] = [
-    4.63647609000806093515e-01, // atan(0.5)hi
-    7.85398163397448278999e-01, // atan(1.0)hi
-    9.82793723247329054082e-01, // atan(1.5)hi
-    1.57079632679489655800e+00, // atan(inf)hi
+    4.63647609000806093515e-01,  // atan(0.5)hi
+    std::f64::consts::FRAC_PI_4, // atan(1.0)hi = 7.85398163397448278999e-01
+    9.82793723247329054082e-01,  // atan(1.5)hi
+    std::f64::consts::FRAC_PI_2, // atan(inf)hi = 1.57079632679489655800e+00
 ];
 const ATANLO: [f64; 4] = [
     2.26987774529616870924e-17,
@@ -73,7 +73,7 @@ fn atan_nonneg(x: f64) -> f64 {
 /// atan2(y, x) for finite arguments, in radians (-pi, pi]; atan2(0, 0) = 0 (error < 1 ulp).
 #[inline(always)]
 pub(crate) fn atan2(y: f64, x: f64) -> f64 {
-    const PI: f64 = 3.1415926535897931160e+00;
+    const PI: f64 = std::f64::consts::PI;
     const PI_LO: f64 = 1.2246467991473531772e-16;
     if x == 1.0 {
         return atan_nonneg(y.abs()).copysign(y);
@@ -113,7 +113,7 @@ pub(crate) fn atan2(y: f64, x: f64) -> f64 {
 pub(crate) fn cbrt(x: f64) -> f64 {
     const B1: u32 = 715_094_163; // (1023 - 1023/3 - 0.03306235651) * 2^20
     const B2: u32 = 696_219_795; // (1023 - 1023/3 - 54/3 - 0.03306235651) * 2^20
-    // |1/cbrt(x) - p(x)| < 2^-23.5
+                                 // |1/cbrt(x) - p(x)| < 2^-23.5
     const P0: f64 = 1.87595182427177009643;
     const P1: f64 = -1.88497979543377169875;
     const P2: f64 = 1.621429720105354466140;
@@ -175,7 +175,15 @@ mod tests {
             worst = worst.max(ulps(atan2(y, x), y.atan2(x)));
         }
         assert!(worst <= 1, "worst {worst} ulp");
-        for (y, x) in [(0.0, 1.0), (1.0, 0.0), (-1.0, 0.0), (0.0, -1.0), (-0.0, -1.0), (1e-300, -1.0), (1.0, 1e-300)] {
+        for (y, x) in [
+            (0.0, 1.0),
+            (1.0, 0.0),
+            (-1.0, 0.0),
+            (0.0, -1.0),
+            (-0.0, -1.0),
+            (1e-300, -1.0),
+            (1.0, 1e-300),
+        ] {
             assert!(ulps(atan2(y, x), f64::atan2(y, x)) <= 1, "{y} {x}");
         }
         assert_eq!(atan2(0.0, 0.0), 0.0);

@@ -18,7 +18,11 @@ fn fails_with(cmd: &mut Command, needle: &str) {
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
     assert!(err.contains(needle), "stderr {err:?} lacks {needle:?}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
-    assert!(out.stdout.is_empty(), "stdout: {:?}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(!err.contains("panicked"));
 }
 
@@ -34,7 +38,12 @@ fn delta_e_prints_sharma_pair_1() {
 #[test]
 fn delta_e_json_has_method_and_value() {
     let out = tinct()
-        .args(["delta-e", "lab(50 -0.001 2.49)", "lab(50 0.001 -2.49)", "--json"])
+        .args([
+            "delta-e",
+            "lab(50 -0.001 2.49)",
+            "lab(50 0.001 -2.49)",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -50,7 +59,11 @@ fn delta_e_methods_and_parameters() {
         let mut all = vec!["delta-e", "lab(50 10 10)", "lab(55 12 5)", "--json"];
         all.extend_from_slice(args);
         let out = tinct().args(&all).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["delta_e"]
             .as_f64()
             .unwrap()
@@ -101,7 +114,12 @@ fn convert_round_trips_through_every_space() {
             .output()
             .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
-        let lab: Vec<f64> = v["value"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let lab: Vec<f64> = v["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
         for (got, want) in lab.iter().zip([52.0, 8.0, 14.0]) {
             assert!((got - want).abs() < 1e-3, "{to}: {text} -> {lab:?}");
         }
@@ -110,22 +128,55 @@ fn convert_round_trips_through_every_space() {
 
 #[test]
 fn bad_input_is_one_line_and_exit_2() {
-    fails_with(tinct().args(["convert", "lab(52 8)", "--to", "lab"]), "colour");
-    fails_with(tinct().args(["convert", "lab(52 8 nan)", "--to", "lab"]), "not a finite number");
-    fails_with(tinct().args(["convert", "lab(52 8 1)", "--to", "hsl"]), "to: unknown colour space \"hsl\"");
     fails_with(
-        tinct().args(["convert", "lab(52 8 1)", "--to", "lab", "--illuminant", "D66"]),
+        tinct().args(["convert", "lab(52 8)", "--to", "lab"]),
+        "colour",
+    );
+    fails_with(
+        tinct().args(["convert", "lab(52 8 nan)", "--to", "lab"]),
+        "not a finite number",
+    );
+    fails_with(
+        tinct().args(["convert", "lab(52 8 1)", "--to", "hsl"]),
+        "to: unknown colour space \"hsl\"",
+    );
+    fails_with(
+        tinct().args([
+            "convert",
+            "lab(52 8 1)",
+            "--to",
+            "lab",
+            "--illuminant",
+            "D66",
+        ]),
         "illuminant: unknown illuminant \"D66\"",
     );
     fails_with(
         tinct().args(["convert", "lab(52 8 1)", "--to", "lab", "--observer", "5"]),
         "observer",
     );
-    fails_with(tinct().args(["delta-e", "lab(1 2 3)", "#zz0000"]), "B: colour");
-    fails_with(tinct().args(["delta-e", "lab(1 2 3)", "lab(1 2 4)", "--method", "cie2001"]), "method");
-    fails_with(tinct().args(["delta-e", "lab(1 2 3)", "lab(1 2 4)", "--kl", "-1"]), "kL: -1");
     fails_with(
-        tinct().args(["delta-e", "lab(1 2 3)", "lab(1 2 4)", "--method", "cie76", "--kl", "2"]),
+        tinct().args(["delta-e", "lab(1 2 3)", "#zz0000"]),
+        "B: colour",
+    );
+    fails_with(
+        tinct().args(["delta-e", "lab(1 2 3)", "lab(1 2 4)", "--method", "cie2001"]),
+        "method",
+    );
+    fails_with(
+        tinct().args(["delta-e", "lab(1 2 3)", "lab(1 2 4)", "--kl", "-1"]),
+        "kL: -1",
+    );
+    fails_with(
+        tinct().args([
+            "delta-e",
+            "lab(1 2 3)",
+            "lab(1 2 4)",
+            "--method",
+            "cie76",
+            "--kl",
+            "2",
+        ]),
         "kl: applies only to --method ciede2000",
     );
 }
@@ -153,15 +204,25 @@ fn batch_delta_e_carries_columns_and_writes_atomically() {
     let text = fs::read_to_string(&output).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "id,L1,a1,b1,L2,a2,b2,site,delta_e");
-    assert!(lines[1].starts_with("s1,50.0000,2.6772,-79.7751,50.0000,0.0000,-82.7485,crown,2.04245968"));
+    assert!(
+        lines[1].starts_with("s1,50.0000,2.6772,-79.7751,50.0000,0.0000,-82.7485,crown,2.04245968")
+    );
     assert!(lines[2].starts_with("s14,") && lines[2].contains(",vertex,4.8045"));
     // stdout when no --output: the same bytes.
-    let out = tinct().args(["delta-e", "--input"]).arg(&input).output().unwrap();
+    let out = tinct()
+        .args(["delta-e", "--input"])
+        .arg(&input)
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
     // The output may not be the input.
     let before = fs::read(&input).unwrap();
     fails_with(
-        tinct().args(["delta-e", "--input"]).arg(&input).arg("--output").arg(&input),
+        tinct()
+            .args(["delta-e", "--input"])
+            .arg(&input)
+            .arg("--output")
+            .arg(&input),
         "never overwrites its inputs",
     );
     assert_eq!(fs::read(&input).unwrap(), before);
@@ -171,18 +232,35 @@ fn batch_delta_e_carries_columns_and_writes_atomically() {
 fn batch_delta_e_bad_rows_leave_no_output() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("pairs.csv");
-    fs::write(&input, "L1,a1,b1,L2,a2,b2\n50,1,2,50,1,3\n50,1,2,50,NaN,3\n").unwrap();
+    fs::write(
+        &input,
+        "L1,a1,b1,L2,a2,b2\n50,1,2,50,1,3\n50,1,2,50,NaN,3\n",
+    )
+    .unwrap();
     let output = dir.path().join("out.csv");
     fails_with(
-        tinct().args(["delta-e", "--input"]).arg(&input).arg("--output").arg(&output),
+        tinct()
+            .args(["delta-e", "--input"])
+            .arg(&input)
+            .arg("--output")
+            .arg(&output),
         "line 3, column a2: NaN is not a finite number",
     );
     assert!(!output.exists());
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
     fs::write(&input, "L1,a1,b1,L2,a2\n50,1,2,50,1\n").unwrap();
-    fails_with(tinct().args(["delta-e", "--input"]).arg(&input), "column b2: missing");
     fails_with(
-        tinct().args(["delta-e", "--input"]).arg(dir.path().join("absent.csv")),
+        tinct().args(["delta-e", "--input"]).arg(&input),
+        "column b2: missing",
+    );
+    fails_with(
+        tinct()
+            .args(["delta-e", "--input"])
+            .arg(dir.path().join("absent.csv")),
         "absent.csv",
     );
 }
@@ -220,7 +298,11 @@ fn spectrum_of_the_reference_spectra() {
         .arg(&input)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(rows[0], ["sample", "X", "Y", "Z", "L", "a", "b"]);
@@ -242,7 +324,10 @@ fn spectrum_of_the_reference_spectra() {
         let ours: f64 = rows[1][k + 1].parse().unwrap();
         let theirs = reference.f(r, col);
         // The percent inputs were scaled by 100 in text, so agreement is to rounding of that.
-        assert!((ours - theirs).abs() < 1e-9 * theirs.abs().max(1.0), "{col}: {ours} vs {theirs}");
+        assert!(
+            (ours - theirs).abs() < 1e-9 * theirs.abs().max(1.0),
+            "{col}: {ours} vs {theirs}"
+        );
     }
 }
 
@@ -251,20 +336,35 @@ fn spectrum_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("s.csv");
     fs::write(&input, "id,400,390,410\na,0.1,0.2,0.3\n").unwrap();
-    fails_with(tinct().args(["spectrum", "--input"]).arg(&input), "wavelengths out of order");
+    fails_with(
+        tinct().args(["spectrum", "--input"]).arg(&input),
+        "wavelengths out of order",
+    );
     fs::write(&input, "id,400,410,420\na,10,20,30\n").unwrap();
-    fails_with(tinct().args(["spectrum", "--input"]).arg(&input), "use --percent");
+    fails_with(
+        tinct().args(["spectrum", "--input"]).arg(&input),
+        "use --percent",
+    );
     fs::write(&input, "id,400,410,420\na,0.1,,0.3\n").unwrap();
-    fails_with(tinct().args(["spectrum", "--input"]).arg(&input), "line 2, column 410");
+    fails_with(
+        tinct().args(["spectrum", "--input"]).arg(&input),
+        "line 2, column 410",
+    );
     fs::write(&input, "id,400,410,420\na,0.1,0.2,0.3\n").unwrap();
     fails_with(
-        tinct().args(["spectrum", "--illuminant", "F12", "--input"]).arg(&input),
+        tinct()
+            .args(["spectrum", "--illuminant", "F12", "--input"])
+            .arg(&input),
         "illuminant",
     );
     let output = dir.path().join("out.csv");
     fs::write(&input, "id,400,410,420\na,0.1,0.2,0.3\nb,0.1,inf,0.3\n").unwrap();
     fails_with(
-        tinct().args(["spectrum", "--input"]).arg(&input).arg("--output").arg(&output),
+        tinct()
+            .args(["spectrum", "--input"])
+            .arg(&input)
+            .arg("--output")
+            .arg(&output),
         "line 3, column 410: inf is not a finite number",
     );
     assert!(!output.exists());

@@ -20,7 +20,9 @@ pub struct Table {
 impl Table {
     pub fn load(name: &str) -> Table {
         let text = std::fs::read_to_string(data_path(name)).expect("reference file");
-        let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.is_empty());
+        let mut lines = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty());
         let header: Vec<String> = lines
             .next()
             .expect("header")

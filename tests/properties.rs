@@ -28,7 +28,11 @@ fn methods() -> [DeltaE; 6] {
         DeltaE::Cie94 { textiles: true },
         DeltaE::Cmc { l: 2.0, c: 1.0 },
         DeltaE::default(),
-        DeltaE::Ciede2000 { k_l: 2.0, k_c: 1.0, k_h: 1.0 },
+        DeltaE::Ciede2000 {
+            k_l: 2.0,
+            k_c: 1.0,
+            k_h: 1.0,
+        },
     ]
 }
 

@@ -33,7 +33,13 @@ fn ciede2000_matches_sharma_2005_table_1_including_pair_14() {
     }
     // Pair 14 sits exactly on |h1' - h2'| = 180 degrees: the published branch, deliberately.
     let r = &t.rows[13];
-    let d = ciede2000(lab(&t, r, "L1", "a1", "b1"), lab(&t, r, "L2", "a2", "b2"), 1.0, 1.0, 1.0);
+    let d = ciede2000(
+        lab(&t, r, "L1", "a1", "b1"),
+        lab(&t, r, "L2", "a2", "b2"),
+        1.0,
+        1.0,
+        1.0,
+    );
     assert_eq!(format!("{d:.4}"), "4.8045");
 }
 
@@ -44,9 +50,17 @@ fn ciede2000_matches_colour_science_on_sharma_pairs_to_1e9() {
         let (l1, l2) = (lab(&t, r, "L1", "a1", "b1"), lab(&t, r, "L2", "a2", "b2"));
         let expected = t.f(r, "dE00_colour");
         let d = ciede2000(l1, l2, 1.0, 1.0, 1.0);
-        assert!((d - expected).abs() < 1e-9, "pair {}: {d} vs {expected}", t.s(r, "pair"));
+        assert!(
+            (d - expected).abs() < 1e-9,
+            "pair {}: {d} vs {expected}",
+            t.s(r, "pair")
+        );
         let tb = ciede2000_textbook(l1, l2, 1.0, 1.0, 1.0);
-        assert!((tb - expected).abs() < 1e-9, "textbook pair {}", t.s(r, "pair"));
+        assert!(
+            (tb - expected).abs() < 1e-9,
+            "textbook pair {}",
+            t.s(r, "pair")
+        );
     }
 }
 
@@ -60,11 +74,21 @@ fn ciede2000_agrees_with_palette_on_sharma_pairs() {
             palette::Lab::<palette::white_point::D65, f64>::new(t.f(r, l), t.f(r, a), t.f(r, b))
         };
         let theirs = p("L1", "a1", "b1").difference(p("L2", "a2", "b2"));
-        let ours = ciede2000(lab(&t, r, "L1", "a1", "b1"), lab(&t, r, "L2", "a2", "b2"), 1.0, 1.0, 1.0);
+        let ours = ciede2000(
+            lab(&t, r, "L1", "a1", "b1"),
+            lab(&t, r, "L2", "a2", "b2"),
+            1.0,
+            1.0,
+            1.0,
+        );
         if i == 13 {
             continue; // on the discontinuity; palette's branch depends on atan2's last bit
         }
-        assert!((theirs - ours).abs() < 1e-9, "pair {}: palette {theirs} vs {ours}", i + 1);
+        assert!(
+            (theirs - ours).abs() < 1e-9,
+            "pair {}: palette {theirs} vs {ours}",
+            i + 1
+        );
     }
 }
 
@@ -79,7 +103,14 @@ fn every_method_matches_colour_science_on_3000_pairs_to_1e9() {
         ("cmc_2_1", DeltaE::Cmc { l: 2.0, c: 1.0 }),
         ("cmc_1_1", DeltaE::Cmc { l: 1.0, c: 1.0 }),
         ("ciede2000", DeltaE::default()),
-        ("ciede2000_kl2", DeltaE::Ciede2000 { k_l: 2.0, k_c: 1.0, k_h: 1.0 }),
+        (
+            "ciede2000_kl2",
+            DeltaE::Ciede2000 {
+                k_l: 2.0,
+                k_c: 1.0,
+                k_h: 1.0,
+            },
+        ),
     ];
     for (col, m) in methods {
         let mut worst = 0.0f64;
@@ -166,7 +197,10 @@ fn table_whites_match_colour_science() {
         let table = WeightingTable::get(viewing, t.f(r, "interval_nm") as u32).unwrap();
         let w = table.white();
         for (ours, col) in [(w.x, "X"), (w.y, "Y"), (w.z, "Z")] {
-            assert!((ours - t.f(r, col)).abs() < 1e-10, "{viewing} {method} {col}");
+            assert!(
+                (ours - t.f(r, col)).abs() < 1e-10,
+                "{viewing} {method} {col}"
+            );
         }
     }
 }
@@ -187,7 +221,10 @@ fn colour_space_conversions_match_colour_science() {
     let t = Table::load("conversions.csv");
     assert_eq!(t.rows.len(), 400);
     let close = |a: f64, b: f64, what: &str| {
-        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{what}: {a} vs {b}");
+        assert!(
+            (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+            "{what}: {a} vs {b}"
+        );
     };
     for r in &t.rows {
         let viewing = Viewing::new(
@@ -226,10 +263,17 @@ fn colour_space_conversions_match_colour_science() {
         let rgb = xyz_to_srgb(xyz, white);
         for (i, c) in ["r", "g", "b"].iter().enumerate() {
             let theirs = t.f(r, &format!("lin_{c}"));
-            assert!((rgb.linear[i] - theirs).abs() < 3e-4 * theirs.abs().max(1.0), "linear {c}: {} vs {theirs}", rgb.linear[i]);
+            assert!(
+                (rgb.linear[i] - theirs).abs() < 3e-4 * theirs.abs().max(1.0),
+                "linear {c}: {} vs {theirs}",
+                rgb.linear[i]
+            );
         }
         // The transfer function itself agrees to rounding.
-        let lin: Vec<f64> = ["r", "g", "b"].iter().map(|c| t.f(r, &format!("lin_{c}"))).collect();
+        let lin: Vec<f64> = ["r", "g", "b"]
+            .iter()
+            .map(|c| t.f(r, &format!("lin_{c}")))
+            .collect();
         if lin.iter().all(|v| (0.0..=1.0).contains(v)) {
             let enc = srgb_encode([lin[0], lin[1], lin[2]]);
             for (i, c) in ["r", "g", "b"].iter().enumerate() {
@@ -244,5 +288,8 @@ fn oklab_of_the_srgb_white_is_exactly_neutral_as_css_color_4_defines_it() {
     use tinct::colorimetry::spaces::srgb_white;
     let ok = xyz_to_oklab(srgb_white(), srgb_white());
     // M2 is given to 10 digits, so neutral to about 1e-8.
-    assert!((ok.l - 1.0).abs() < 1e-7 && ok.a.abs() < 1e-7 && ok.b.abs() < 1e-7, "{ok:?}");
+    assert!(
+        (ok.l - 1.0).abs() < 1e-7 && ok.a.abs() < 1e-7 && ok.b.abs() < 1e-7,
+        "{ok:?}"
+    );
 }

@@ -91,8 +91,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
             (
                 t,
                 s.encoded.to_vec(),
-                Some(json!({"hex": s.hex(), "encoded": s.encoded, "linear": s.linear,
-                            "in_gamut": s.in_gamut})),
+                Some(
+                    json!({"hex": s.hex(), "encoded": s.encoded, "linear": s.linear,
+                            "in_gamut": s.in_gamut}),
+                ),
             )
         }
         _ => {

@@ -13,10 +13,18 @@ use super::{emit, emit_json, write_table, CliError, ViewingArgs};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Sample 1, the reference (CSS Color 4 text, e.g. "lab(50 2.6772 -79.7751)").
-    #[arg(value_name = "A", allow_hyphen_values = true, required_unless_present = "input")]
+    #[arg(
+        value_name = "A",
+        allow_hyphen_values = true,
+        required_unless_present = "input"
+    )]
     pub a: Option<String>,
     /// Sample 2 (CSS Color 4 text).
-    #[arg(value_name = "B", allow_hyphen_values = true, required_unless_present = "input")]
+    #[arg(
+        value_name = "B",
+        allow_hyphen_values = true,
+        required_unless_present = "input"
+    )]
     pub b: Option<String>,
     /// CSV with columns L1,a1,b1,L2,a2,b2 (more columns are carried through); the output adds
     /// a delta_e column.
@@ -88,7 +96,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let method = method_of(&a)?;
     if let Some(input) = &a.input {
         let bytes = tinct::io::read_file(input)?;
-        let out = tinct::io::delta_e_csv(&bytes, method).map_err(|e| e.at(&input.display().to_string()))?;
+        let out = tinct::io::delta_e_csv(&bytes, method)
+            .map_err(|e| e.at(&input.display().to_string()))?;
         return write_table(a.output.as_deref(), &[input.as_path()], &out);
     }
     let viewing = a.viewing.viewing()?;

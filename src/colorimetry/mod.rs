@@ -57,7 +57,11 @@ impl FromStr for Observer {
     /// `2`, `2deg`, `1931`, `cie1931` or `10`, `10deg`, `1964`, `cie1964`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase().replace(['_', ' ', '-'], "");
-        match t.trim_end_matches("°").trim_end_matches("degree").trim_end_matches("deg") {
+        match t
+            .trim_end_matches("°")
+            .trim_end_matches("degree")
+            .trim_end_matches("deg")
+        {
             "2" | "1931" | "cie1931" => Ok(Observer::Cie1931),
             "10" | "1964" | "cie1964" => Ok(Observer::Cie1964),
             _ => Err(InputError::Unknown {

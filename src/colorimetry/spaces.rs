@@ -107,7 +107,8 @@ pub struct Srgb {
 impl Srgb {
     /// 8-bit channel values of the encoded (clipped) colour.
     pub fn to_u8(&self) -> [u8; 3] {
-        self.encoded.map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+        self.encoded
+            .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
     }
 
     /// `#rrggbb` of the encoded (clipped) colour.
@@ -237,7 +238,11 @@ pub fn bradford_adapt(xyz: Xyz, from: Xyz, to: Xyz) -> Xyz {
     let s = m * from.vector();
     let d = m * to.vector();
     let lms = m * xyz.vector();
-    let adapted = Vector3::new(lms[0] * d[0] / s[0], lms[1] * d[1] / s[1], lms[2] * d[2] / s[2]);
+    let adapted = Vector3::new(
+        lms[0] * d[0] / s[0],
+        lms[1] * d[1] / s[1],
+        lms[2] * d[2] / s[2],
+    );
     Xyz::from_vector(m_inv * adapted)
 }
 
@@ -313,9 +318,10 @@ pub fn xyz_to_oklab(xyz: Xyz, white: Xyz) -> Oklab {
 
 /// XYZ, relative to `white`, of an Oklab colour.
 pub fn oklab_to_xyz(ok: Oklab, white: Xyz) -> Xyz {
-    let p = palette::Xyz::<palette::white_point::D65, f64>::from_color_unclamped(
-        palette::Oklab::<f64>::new(ok.l, ok.a, ok.b),
-    );
+    let p =
+        palette::Xyz::<palette::white_point::D65, f64>::from_color_unclamped(
+            palette::Oklab::<f64>::new(ok.l, ok.a, ok.b),
+        );
     let d65 = Xyz::new(p.x * 100.0, p.y * 100.0, p.z * 100.0);
     bradford_adapt(d65, srgb_white(), white)
 }
@@ -349,7 +355,11 @@ mod tests {
         let expected = [
             [0.41239079926595934, 0.35758433938387796, 0.1804807884018343],
             [0.2126390058715103, 0.7151686787677559, 0.07219231536073371],
-            [0.019330818715591825, 0.11919477979462595, 0.9505321522496606],
+            [
+                0.019330818715591825,
+                0.11919477979462595,
+                0.9505321522496606,
+            ],
         ];
         let m = srgb_npm();
         for (i, row) in expected.iter().enumerate() {

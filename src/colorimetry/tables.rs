@@ -36,7 +36,11 @@ fn rows(text: &'static str) -> impl Iterator<Item = Vec<f64>> {
         .skip(1)
         .map(|l| {
             l.split(',')
-                .map(|v| v.trim().parse::<f64>().expect("embedded CIE table is numeric"))
+                .map(|v| {
+                    v.trim()
+                        .parse::<f64>()
+                        .expect("embedded CIE table is numeric")
+                })
                 .collect()
         })
 }

@@ -10,8 +10,8 @@
 //! meaning (Y = 1 scale, that white) and are adapted to the viewing white with Bradford.
 
 use super::spaces::{
-    bradford_adapt, lab_to_xyz, lch_to_lab, oklab_to_xyz, oklch_to_oklab, srgb_to_xyz,
-    srgb_white, xy_to_white, xyz_to_lab, Lab, Lch, Oklab, Oklch, Xyz,
+    bradford_adapt, lab_to_xyz, lch_to_lab, oklab_to_xyz, oklch_to_oklab, srgb_to_xyz, srgb_white,
+    xy_to_white, xyz_to_lab, Lab, Lch, Oklab, Oklch, Xyz,
 };
 use crate::error::InputError;
 
@@ -403,10 +403,7 @@ mod tests {
                 h: 180.0
             })
         );
-        assert_eq!(
-            parse("#8a5a44").unwrap(),
-            parse("rgb(138 90 68)").unwrap()
-        );
+        assert_eq!(parse("#8a5a44").unwrap(), parse("rgb(138 90 68)").unwrap());
         assert_eq!(parse("#fff").unwrap(), ColourText::Srgb([1.0, 1.0, 1.0]));
         assert_eq!(
             parse("rgb(100% 0% 50%)").unwrap(),

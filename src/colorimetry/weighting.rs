@@ -89,9 +89,7 @@ impl WeightingTable {
             let rc = iv - 1;
             // Boundary (3-point) and inner (4-point) coefficients for each 1 nm step inside
             // an interval, as in ASTM E2022-16 section 7.
-            let cb: Vec<Vec<f64>> = (1..iv)
-                .map(|j| lagrange(j as f64 / iv as f64, 3))
-                .collect();
+            let cb: Vec<Vec<f64>> = (1..iv).map(|j| lagrange(j as f64 / iv as f64, 3)).collect();
             let ci: Vec<Vec<f64>> = (1..iv)
                 .map(|j| lagrange(1.0 + j as f64 / iv as f64, 4))
                 .collect();
@@ -99,9 +97,9 @@ impl WeightingTable {
             let first_of_last = len - 1 - rc;
             for (k, y) in ys.iter().enumerate() {
                 let p = |i: usize| s[i] * y[i];
-                for h in 0..rc {
+                for (h, c) in cb.iter().enumerate() {
                     for g in 0..3 {
-                        w[g][k] += cb[h][g] * p(h + 1);
+                        w[g][k] += c[g] * p(h + 1);
                     }
                 }
                 for h in 0..rc {
@@ -194,13 +192,8 @@ impl WeightingTable {
     /// If `values` does not have one value per band.
     pub fn xyz_of_bands(&self, values: &[f64]) -> Xyz {
         assert_eq!(values.len(), self.wx.len(), "one value per band");
-        let (mut x, mut y, mut z) = (0.0, 0.0, 0.0);
-        for i in 0..values.len() {
-            x += self.wx[i] * values[i];
-            y += self.wy[i] * values[i];
-            z += self.wz[i] * values[i];
-        }
-        Xyz::new(x, y, z)
+        let dot = |w: &[f64]| w.iter().zip(values).map(|(w, r)| w * r).sum::<f64>();
+        Xyz::new(dot(&self.wx), dot(&self.wy), dot(&self.wz))
     }
 
     /// XYZ of a spectrum on the internal grid. This is the hot path of every model: with the
@@ -234,11 +227,7 @@ impl WeightingTable {
             i += 1;
         }
         let s = |a: [f64; 4], t: f64| (a[0] + a[1]) + (a[2] + a[3]) + t;
-        Xyz::new(
-            s(acc[0], tail[0]),
-            s(acc[1], tail[1]),
-            s(acc[2], tail[2]),
-        )
+        Xyz::new(s(acc[0], tail[0]), s(acc[1], tail[1]), s(acc[2], tail[2]))
     }
 
     /// CIELAB of a spectrum on the internal grid, relative to this table's white.

@@ -77,9 +77,7 @@ impl DeltaE {
             "cie94-textiles" | "cie1994-textiles" | "cie94t" => DeltaE::Cie94 { textiles: true },
             "cmc" | "cmc-2:1" | "cmc21" | "cmc-2-1" => DeltaE::Cmc { l: 2.0, c: 1.0 },
             "cmc-1:1" | "cmc11" | "cmc-1-1" => DeltaE::Cmc { l: 1.0, c: 1.0 },
-            "ciede2000" | "cie2000" | "de2000" | "de00" | "cie-2000" => {
-                DeltaE::default()
-            }
+            "ciede2000" | "cie2000" | "de2000" | "de00" | "cie-2000" => DeltaE::default(),
             _ => {
                 return Err(InputError::Unknown {
                     field: "method".into(),
@@ -392,7 +390,8 @@ fn ciede2000_start(lab1: Lab, lab2: Lab, k_l: f64, k_c: f64, k_h: f64) -> Ciede2
     const SIN6: f64 = 0.104_528_463_267_653_47;
     const COS63: f64 = 0.453_990_499_739_546_8;
     const SIN63: f64 = 0.891_006_524_188_367_8;
-    let t = 1.0 - 0.17 * (cos_h * COS30 + sin_h * SIN30) + 0.24 * c2h
+    let t = 1.0 - 0.17 * (cos_h * COS30 + sin_h * SIN30)
+        + 0.24 * c2h
         + 0.32 * (c3h * COS6 - s3h * SIN6)
         - 0.20 * (c4h * COS63 + s4h * SIN63);
     let c_bar_p7 = pow7(c_bar_p);
@@ -462,9 +461,9 @@ pub fn ciede2000_textbook(lab1: Lab, lab2: Lab, k_l: f64, k_c: f64, k_h: f64) ->
         (sum - 360.0) / 2.0
     };
     let cosd = |x: f64| x.to_radians().cos();
-    let t = 1.0 - 0.17 * cosd(h_bar - 30.0) + 0.24 * cosd(2.0 * h_bar)
-        + 0.32 * cosd(3.0 * h_bar + 6.0)
-        - 0.20 * cosd(4.0 * h_bar - 63.0);
+    let t =
+        1.0 - 0.17 * cosd(h_bar - 30.0) + 0.24 * cosd(2.0 * h_bar) + 0.32 * cosd(3.0 * h_bar + 6.0)
+            - 0.20 * cosd(4.0 * h_bar - 63.0);
     let d_theta = 30.0 * (-((h_bar - 275.0) / 25.0).powi(2)).exp();
     let r_c = 2.0 * (pow7(c_bar_p) / (pow7(c_bar_p) + POW25_7)).sqrt();
     let lb2 = (l_bar - 50.0).powi(2);

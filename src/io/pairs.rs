@@ -262,21 +262,26 @@ mod tests {
     #[test]
     fn appends_delta_e_and_keeps_other_columns() {
         let input = format!("id,L1,a1,b1,L2,a2,b2,note\nx,{SHARMA_1},keep me\n");
-        let out = String::from_utf8(delta_e_csv(input.as_bytes(), DeltaE::default()).unwrap())
-            .unwrap();
+        let out =
+            String::from_utf8(delta_e_csv(input.as_bytes(), DeltaE::default()).unwrap()).unwrap();
         let mut lines = out.lines();
         assert_eq!(lines.next(), Some("id,L1,a1,b1,L2,a2,b2,note,delta_e"));
         let row = lines.next().unwrap();
-        assert!(row.starts_with(&format!("x,{SHARMA_1},keep me,2.04245")), "{row}");
+        assert!(
+            row.starts_with(&format!("x,{SHARMA_1},keep me,2.04245")),
+            "{row}"
+        );
     }
 
     #[test]
     fn comment_lines_are_skipped_and_line_numbers_stay_true() {
-        let input = format!("# source: Sharma 2005\nL1,a1,b1,L2,a2,b2\n{SHARMA_1}\n# note\n1,2,x,4,5,6\n");
+        let input =
+            format!("# source: Sharma 2005\nL1,a1,b1,L2,a2,b2\n{SHARMA_1}\n# note\n1,2,x,4,5,6\n");
         let e = delta_e_csv(input.as_bytes(), DeltaE::default()).unwrap_err();
         assert!(e.to_string().starts_with("line 5, column b1"), "{e}");
         let quoted_in = format!("# \"quoted\"\nL1,a1,b1,L2,a2,b2\n{SHARMA_1}\n");
-        let out = String::from_utf8(delta_e_csv(quoted_in.as_bytes(), DeltaE::Cie76).unwrap()).unwrap();
+        let out =
+            String::from_utf8(delta_e_csv(quoted_in.as_bytes(), DeltaE::Cie76).unwrap()).unwrap();
         assert!(out.starts_with("L1,a1,b1,L2,a2,b2,delta_e\n50"), "{out}");
     }
 
@@ -296,10 +301,17 @@ mod tests {
     fn errors_name_line_column_and_value() {
         let input = format!("L1,a1,b1,L2,a2,b2\n{SHARMA_1}\n50,1,2,50,nan,3\n");
         let e = delta_e_csv(input.as_bytes(), DeltaE::default()).unwrap_err();
-        assert_eq!(e.to_string(), "line 3, column a2: NaN is not a finite number");
+        assert_eq!(
+            e.to_string(),
+            "line 3, column a2: NaN is not a finite number"
+        );
         let e = delta_e_csv(b"L1,a1,b1,L2,a2\n1,2,3,4,5\n", DeltaE::default()).unwrap_err();
         assert!(e.to_string().starts_with("column b2: missing"), "{e}");
         let e = delta_e_csv(b"L1,a1,b1,L2,a2,b2\n1,2,3,4,5,x\n", DeltaE::default()).unwrap_err();
-        assert!(e.to_string().contains("line 2, column b2: cannot read \"x\""), "{e}");
+        assert!(
+            e.to_string()
+                .contains("line 2, column b2: cannot read \"x\""),
+            "{e}"
+        );
     }
 }

@@ -120,7 +120,11 @@ pub fn read_spectra_csv(input: &[u8], percent: bool) -> Result<SpectraTable, Inp
                     value: v * scale,
                     expected: format!(
                         "reflectance factor from {MIN_REFLECTANCE} to {MAX_REFLECTANCE}{}{hint}",
-                        if percent { " (as percent: -5 to 150)" } else { "" }
+                        if percent {
+                            " (as percent: -5 to 150)"
+                        } else {
+                            ""
+                        }
                     ),
                 });
             }
@@ -181,7 +185,10 @@ mod tests {
     #[test]
     fn rejects_disorder_and_percent_without_flag() {
         let e = read_spectra_csv(b"id,400,390\na,0.1,0.2\n", false).unwrap_err();
-        assert_eq!(e.to_string(), "header: wavelengths out of order: 390 nm follows 400 nm");
+        assert_eq!(
+            e.to_string(),
+            "header: wavelengths out of order: 390 nm follows 400 nm"
+        );
         let e = read_spectra_csv(b"id,400,410\na,45,50\n", false).unwrap_err();
         assert!(e.to_string().contains("use --percent"), "{e}");
         assert!(e.to_string().starts_with("line 2, column 400: 45"), "{e}");

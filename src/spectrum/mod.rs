@@ -55,10 +55,7 @@ impl Spectrum {
     /// A value that is not finite.
     pub fn new(values: [f64; GRID_LEN]) -> Result<Self, InputError> {
         for (i, &v) in values.iter().enumerate() {
-            InputError::check_finite(
-                || format!("reflectance at {} nm", grid_wavelengths()[i]),
-                v,
-            )?;
+            InputError::check_finite(|| format!("reflectance at {} nm", grid_wavelengths()[i]), v)?;
         }
         Ok(Spectrum { values })
     }
