@@ -18,7 +18,7 @@ What it makes (all in the directory of this script):
   linear sRGB and encoded sRGB.
 
 Sources: colour-science 0.4.7 with the numpy printed in each CSV header.
-The CIE tables are read from /work/shared/reference/cie_tables/ (and checked
+The CIE tables are read from the project's data/cie/ (and checked
 to be identical to colour's built-in MSDS_CMFS / SDS_ILLUMINANTS data).
 
 Important: colour's built-in SDS_ILLUMINANTS are declared with
@@ -34,7 +34,7 @@ Deterministic: numpy.random.default_rng with the fixed seeds below.
 
 Rerun (from anywhere):
 
-    /work/venv/bin/python /work/main/tests/data/generate_reference.py
+    python tests/data/generate_reference.py   (with colour-science==0.4.7 installed)
 
 (requires colour-science==0.4.7, numpy, scipy in that venv).
 """
@@ -61,7 +61,11 @@ from colour.colorimetry import (  # noqa: E402
 T0 = time.perf_counter()
 
 OUT = os.path.dirname(os.path.abspath(__file__))
-TABLES = "/work/shared/reference/cie_tables"
+REPO = os.path.dirname(os.path.dirname(OUT))
+# The project's own embedded CIE tables (data/cie/, identical to shared/reference/cie_tables/).
+TABLES = os.path.join(REPO, "data", "cie")
+# The published white points, beside the checkout when it is there.
+WHITEPOINTS = os.path.join(REPO, "..", "shared", "reference", "cie_tables", "whitepoints.csv")
 SEED_DELTA_E = 20240601
 SEED_CONVERSIONS = 20240602
 
@@ -98,7 +102,9 @@ def write_csv(name, comments, header, rows):
 
 
 def load_table(fname):
-    return np.loadtxt(os.path.join(TABLES, fname), delimiter=",", skiprows=1)
+    with open(os.path.join(TABLES, fname)) as f:
+        lines = [ln for ln in f if not ln.startswith("#")]
+    return np.loadtxt(lines[1:], delimiter=",")
 
 
 # --------------------------------------------------------------------------
@@ -148,7 +154,7 @@ for name in ("F2", "F11", "LED-B3"):
           f"{np.abs(spr.values - lin.values).max():.4f}")
 
 TABLE_NOTE = (
-    f"Inputs: CMFS from {TABLES}/cmf_cie1931_2deg_1nm.csv and "
+    f"Inputs: CMFS from data/cie/cmf_cie1931_2deg_1nm.csv and "
     "cmf_cie1964_10deg_1nm.csv (360-830 nm, 1 nm) as "
     "colour.MultiSpectralDistributions; illuminants from "
     "illuminant_{D65,D50,A,F2,F11,LED-B3}_5nm.csv as "
@@ -258,7 +264,7 @@ for obs in (2, 10):
 # Check against whitepoints.csv (ASTM E308 rows there = default sd_to_XYZ).
 n_exact = n_checked = 0
 max_rel = 0.0
-with open(os.path.join(TABLES, "whitepoints.csv")) as f:
+with open(WHITEPOINTS) as f:
     for r in csv.DictReader(f):
         if r["method"] != "ASTM E308":
             continue
@@ -347,7 +353,7 @@ write_csv(
         "White = XYZ (Y=100 scale) of SpectralDistribution(ones, 360-780 nm "
         "at interval_nm) by the method's call (see e308_xyz.csv). " + CALLS_2,
         f"E308 10 nm and E308-5nm-omission rows checked against "
-        f"{TABLES}/whitepoints.csv ('ASTM E308' rows): {n_exact}/{n_checked} "
+        f"shared/reference/cie_tables/whitepoints.csv ('ASTM E308' rows): {n_exact}/{n_checked} "
         f"bit-identical (all 12 E308 10 nm rows asserted bit-identical; the "
         f"5 nm omission rows differ by <=2 ulp, np.dot/BLAS summation "
         f"order), max relative difference {max_rel:.3g}.",
