@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | [`Xyz`] | Y of the white = 100 | always tied to a white (illuminant + observer) |
 //! | [`Xyy`] | x, y chromaticity; Y 0..100 | black takes the white's chromaticity |
-//! | [`Lab`] | L* 0..100, a*, b* about -128..128 | CIE 015:2018 eq. 8.3-8.7, relative to the white |
+//! | [`Lab`] | L* 0..100, a*, b* about -128..128 | CIE 015:2018, relative to the white |
 //! | [`Lch`] | C*ab >= 0, h_ab in degrees 0..360 | polar form of Lab |
 //! | [`Oklab`] / [`Oklch`] | L 0..1 | Ottosson (2020), defined on D65 XYZ |
 //! | [`Srgb`] | 0..1 per channel | IEC 61966-2-1, D65 white |
@@ -118,7 +118,7 @@ impl Srgb {
     }
 }
 
-// CIE 015:2018 eq. 8.3-8.7 with the exact rational constants (24/116)^3 and 841/108.
+// CIE 015:2018 CIELAB with the exact rational constants (24/116)^3 and 841/108.
 const LAB_EPSILON: f64 = 216.0 / 24389.0;
 const LAB_SLOPE: f64 = 841.0 / 108.0;
 
@@ -140,7 +140,7 @@ fn lab_f_inv(f: f64) -> f64 {
     }
 }
 
-/// CIELAB of `xyz` relative to `white` (both on the same scale). CIE 015:2018 section 8.2.1.
+/// CIELAB of `xyz` relative to `white` (both on the same scale), CIE 015:2018.
 #[inline]
 pub fn xyz_to_lab(xyz: Xyz, white: Xyz) -> Lab {
     let fx = lab_f(xyz.x / white.x);

@@ -14,7 +14,7 @@
 //!
 //! References: ASTM E2022-16 Standard Practice for Calculation of Weighting Factors for
 //! Tristimulus Integration; ASTM E308-22 Standard Practice for Computing the Colors of Objects by
-//! Using the CIE System (section 7: data on a shorter range are extended with the nearest value).
+//! Using the CIE System (data on a shorter range are extended with the nearest value).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -88,7 +88,7 @@ impl WeightingTable {
         if iv > 1 {
             let rc = iv - 1;
             // Boundary (3-point) and inner (4-point) coefficients for each 1 nm step inside
-            // an interval, as in ASTM E2022-16 section 7.
+            // an interval, as in ASTM E2022-16.
             let cb: Vec<Vec<f64>> = (1..iv).map(|j| lagrange(j as f64 / iv as f64, 3)).collect();
             let ci: Vec<Vec<f64>> = (1..iv)
                 .map(|j| lagrange(1.0 + j as f64 / iv as f64, 4))

@@ -13,17 +13,18 @@
 //!
 //! # The CIEDE2000 hue discontinuity
 //! CIEDE2000's mean hue jumps by 180 degrees where the two hues are exactly 180 degrees apart
-//! (Sharma, Wu & Dalal 2005, note 2; their pairs 13-16 sit beside it). Computing h'1 and h'2 with
+//! (Sharma, Wu & Dalal 2005 discuss it; their pairs 10-16 sit on or beside it). Computing h'1 and h'2 with
 //! atan2 and comparing |h'2 - h'1| with 180 lets the last bit of atan2 choose the branch (pair 14
 //! gives 4.8045 or 4.7461 depending on the platform). tinct decides the branch from the geometry
 //! instead: the sign of the cross product a'1 b2 - a'2 b1 says on which side of 180 degrees the
 //! hue difference lies, and an exact zero with a negative dot product is an exact 180 degrees,
 //! which takes the |dh'| <= 180 branch as the formula's text does with exact arithmetic. So
-//! pair 14 gives the published 4.8045 on every platform. The mean hue is the bisector of the
+//! pairs 10 and 14 (both exactly 180 degrees apart) give the published 7.1792 and 4.8045 on every
+//! platform, and the same value with the samples swapped. The mean hue is the bisector of the
 //! shorter arc (the direction of u1 + u2, or of the normal to u2 - u1 when the hues are more than
 //! 90 degrees apart), which needs one atan2 instead of two and no cosines for T.
 //!
-//! References: CIE 015:2018 section 8.3; CIE 116-1995 (CIE94); Clarke, McDonald & Rigg (1984)
+//! References: CIE 015:2018 (CIEDE2000, CIE76); CIE 116-1995 (CIE94); Clarke, McDonald & Rigg (1984)
 //! J. Soc. Dyers Colour. 100, 128-132 (CMC); CIE 142-2001 and Sharma, Wu & Dalal (2005) Color
 //! Res. Appl. 30(1), 21-30 (CIEDE2000).
 

@@ -7,7 +7,7 @@
 //! needs no further treatment before colorimetry, and every model (optics, pigments, skin) works
 //! on the same bands.
 //!
-//! # Resampling in (ASTM E308-22 section 7.3 practice)
+//! # Resampling in (ASTM E308 practice)
 //! - Inside the measured range: values at measured wavelengths are kept exactly; between measured
 //!   wavelengths the value is interpolated linearly. (Linear interpolation never overshoots, so a
 //!   reflectance factor stays within the range of its neighbours; measured data on 5 or 10 nm
