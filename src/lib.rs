@@ -30,6 +30,7 @@ pub mod difference;
 pub mod error;
 pub mod io;
 mod math;
+pub mod optics;
 pub mod spectrum;
 
 pub use colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};

@@ -158,3 +158,64 @@ fn the_perfect_white_is_l_100_under_every_viewing() {
         }
     }
 }
+
+mod kubelka_munk {
+    use proptest::prelude::*;
+    use tinct::optics::km::{layer_rt, r_infinity, reflectance_over, stack, Saunderson, Specular};
+
+    fn coeff() -> impl Strategy<Value = f64> {
+        prop_oneof![Just(0.0), 1e-9..1e-3f64, 1e-3..10.0f64, 10.0..1e5f64]
+    }
+    fn thickness() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(0.0),
+            1e-9..1e-3f64,
+            1e-3..1.0f64,
+            1.0..1e4f64,
+            Just(f64::INFINITY)
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn r_and_t_are_fractions_and_energy_is_conserved(k in coeff(), s in coeff(), x in thickness()) {
+            let (r, t) = layer_rt(k, s, x);
+            prop_assert!((0.0..=1.0).contains(&r) && (0.0..=1.0).contains(&t), "{r} {t}");
+            prop_assert!(r + t <= 1.0 + 1e-12, "{r} + {t}");
+            if k == 0.0 && x.is_finite() {
+                prop_assert!((r + t - 1.0).abs() < 1e-9, "no absorption: {r} + {t}");
+            }
+        }
+
+        #[test]
+        fn more_absorption_never_lightens(k in coeff(), dk in 1e-6..10.0f64, s in coeff(), x in thickness(), rg in 0.0..1.0f64) {
+            let r0 = reflectance_over(k, s, x, rg);
+            let r1 = reflectance_over(k + dk, s, x, rg);
+            prop_assert!(r1 <= r0 + 1e-12, "{r0} -> {r1}");
+            prop_assert!((0.0..=1.0).contains(&r0));
+        }
+
+        #[test]
+        fn reflectance_lies_between_background_and_r_infinity(k in coeff(), s in coeff(), x in thickness(), rg in 0.0..1.0f64) {
+            prop_assume!(k + s > 0.0);
+            let r = reflectance_over(k, s, x, rg);
+            let ri = r_infinity(k, s);
+            let (lo, hi) = if rg < ri { (rg, ri) } else { (ri, rg) };
+            prop_assert!(r >= lo - 1e-12 && r <= hi + 1e-12, "{rg} .. {ri}: {r}");
+        }
+
+        #[test]
+        fn splitting_a_layer_changes_nothing(k in 1e-3..50.0f64, s in 1e-3..500.0f64, x in 1e-4..0.5f64, f in 0.05..0.95f64) {
+            let (r, t) = stack(layer_rt(k, s, x * f), layer_rt(k, s, x * (1.0 - f)));
+            let (rw, tw) = layer_rt(k, s, x);
+            prop_assert!((r - rw).abs() < 1e-12 && (t - tw).abs() < 1e-12);
+        }
+
+        #[test]
+        fn saunderson_round_trips(ri in 0.0..1.0f64, k1 in 0.0..0.1f64, k2 in 0.0..0.7f64, sce in any::<bool>()) {
+            let sd = Saunderson { k1, k2, specular: if sce { Specular::Excluded } else { Specular::Included } };
+            let back = sd.internal(sd.measured(ri));
+            prop_assert!((back - ri).abs() < 1e-12);
+        }
+    }
+}
