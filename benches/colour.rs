@@ -57,7 +57,7 @@ fn spectra() -> Vec<Spectrum> {
             let mut out = [0.0; GRID_LEN];
             let mut k = 0;
             for (w, x) in header.iter().zip(&v) {
-                if (*w as u32) % 10 == 0 {
+                if (*w as u32).is_multiple_of(10) {
                     out[k] = *x;
                     k += 1;
                 }

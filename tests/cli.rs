@@ -275,7 +275,7 @@ fn spectrum_of_the_reference_spectra() {
     let keep: Vec<usize> = (1..header.len())
         .filter(|&i| {
             let w: u32 = header[i].parse().unwrap();
-            (400..=700).contains(&w) && w % 10 == 0
+            (400..=700).contains(&w) && w.is_multiple_of(10)
         })
         .collect();
     let mut csv = String::from("sample");

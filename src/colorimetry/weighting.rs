@@ -60,7 +60,7 @@ impl WeightingTable {
     /// An interval that is 0, above 20 nm, or does not divide 420 nm.
     pub fn astm_e2022(viewing: Viewing, interval_nm: u32) -> Result<Self, InputError> {
         let span = E308_END_NM - E308_START_NM;
-        if interval_nm == 0 || interval_nm > 20 || span % interval_nm != 0 {
+        if interval_nm == 0 || interval_nm > 20 || !span.is_multiple_of(interval_nm) {
             return Err(InputError::OutOfRange {
                 field: "interval_nm".into(),
                 value: f64::from(interval_nm),
