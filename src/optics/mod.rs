@@ -6,3 +6,4 @@
 //! reflectance the model computes to what an instrument or an eye sees through the surface.
 
 pub mod km;
+pub mod mie;
