@@ -76,13 +76,13 @@ pub fn mie(n: f64, k: f64, x: f64) -> Result<MieEfficiencies, InputError> {
     let (mut qsca, mut qext, mut gsum) = (0.0, 0.0, 0.0);
     let mut back = Complex::new(0.0, 0.0);
     let (mut an_prev, mut bn_prev) = (Complex::new(0.0, 0.0), Complex::new(0.0, 0.0));
-    for j in 1..=nstop {
+    for (j, dj) in d.iter().enumerate().take(nstop + 1).skip(1) {
         let rn = j as f64;
         let psi = (2.0 * rn - 1.0) * psi1 / x - psi0;
         let chi = (2.0 * rn - 1.0) * chi1 / x - chi0;
         let xi = Complex::new(psi, -chi);
-        let ta = d[j] / m + rn / x;
-        let tb = d[j] * m + rn / x;
+        let ta = dj / m + rn / x;
+        let tb = dj * m + rn / x;
         let an = (ta * psi - psi1) / (ta * xi - xi1);
         let bn = (tb * psi - psi1) / (tb * xi - xi1);
         let w = 2.0 * rn + 1.0;
