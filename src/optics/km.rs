@@ -61,15 +61,24 @@ pub fn ks_of_r_infinity(r_inf: f64) -> f64 {
     (1.0 - r_inf) * (1.0 - r_inf) / (2.0 * r_inf)
 }
 
-/// tanh(beta X) / beta, and cosh(beta X); X finite and >= 0.
+/// tanh(beta X) / beta, and cosh(beta X); X finite and >= 0, from one exponential:
+/// with q = exp(-2 beta X), tanh = (1 - q) / (1 + q) and cosh = (1 + q) / (2 sqrt(q)); below
+/// beta X = 1 the same with e = expm1(-2 beta X) = q - 1, so that small beta X loses nothing to
+/// cancellation. Once q underflows, cosh is infinite and T = 0.
 #[inline]
 fn tau_cosh(b: f64, x: f64) -> (f64, f64) {
     let bx = b * x;
     if bx == 0.0 {
-        (x, 1.0)
-    } else {
-        (bx.tanh() / b, bx.cosh())
+        return (x, 1.0);
     }
+    let (tanh, cosh) = if bx < 1.0 {
+        let e = (-2.0 * bx).exp_m1();
+        (-e / (2.0 + e), (2.0 + e) / (2.0 * (1.0 + e).sqrt()))
+    } else {
+        let q = (-2.0 * bx).exp();
+        ((1.0 - q) / (1.0 + q), (1.0 + q) / (2.0 * q.sqrt()))
+    };
+    (tanh / b, cosh)
 }
 
 /// Reflectance of a layer (K, S per unit thickness; thickness X, which may be infinite) in
