@@ -7,3 +7,5 @@
 
 pub mod km;
 pub mod mie;
+pub mod skin;
+pub mod tissue;

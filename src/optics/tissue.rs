@@ -1,0 +1,192 @@
+//! Optical properties of the components of skin, per wavelength of the internal grid, and
+//! their conversion to Kubelka-Munk coefficients.
+//!
+//! Every constant names its source and how sure that source is. "Read" means the number was read
+//! in the cited work (or a verbatim copy of it); "secondary" means it was read in third-party
+//! material that cites the work, the work itself not having been available. All are adjustable
+//! through [`TissueConstants`].
+//!
+//! | quantity | formula, value | source |
+//! |---|---|---|
+//! | eumelanin (melanosome interior) | mu_a = 6.6e11 lambda^-3.33 cm^-1 | Jacques (1998) OMLC "Skin optics"; secondary (read in code citing it, as the issue gives it). Jacques' melanosome page (read) gives 1.70e12 lambda^-3.48, within 3% at 400-700 nm |
+//! | pheomelanin | mu_a = 2.9e15 lambda^-4.75 cm^-1 | Jacques (1998), secondary; the 2.9e14 sometimes quoted is the same law in mm^-1 |
+//! | baseline (bloodless) skin | mu_a = 0.244 + 85.3 exp(-(lambda - 154)/66.2) cm^-1 | Jacques (1998) OMLC "Skin optics"; read |
+//! | haemoglobin | mu_a = 2.303 e(lambda) x / 64500 cm^-1, x = 150 g/L | Prahl, OMLC tabulated molar extinction (Gratzer, Kollias); read (data/skin/hemoglobin_prahl.csv) |
+//! | reduced scattering | mu_s' = a' (f_Ray (lambda/500)^-4 + (1 - f_Ray)(lambda/500)^-b_Mie) | Jacques (2013) Phys. Med. Biol. 58 R37, eq. 2 and Table 2; secondary |
+//! | epidermis scattering | a' = 66.7 cm^-1, f_Ray = 0.29, b_Mie = 0.689 | Jacques (2013) Table 2; secondary |
+//! | dermis scattering | a' = 43.6 cm^-1, f_Ray = 0.41, b_Mie = 0.562 | Jacques (2013) Table 2; secondary |
+//!
+//! # From transport coefficients to Kubelka-Munk
+//! K = 2 mu_a (diffuse light crosses a thin layer along twice its thickness on average) and
+//! S = eta mu_s' with eta = 3/4. With these, the Kubelka-Munk attenuation sqrt(K (K + 2S)) equals
+//! the diffusion-theory attenuation sqrt(3 mu_a (mu_a + mu_s')) where scattering dominates, and
+//! tends to 2 mu_a (a diffuse double pass) where absorption dominates. Star, Marijnissen &
+//! van Gemert (1988, Phys. Med. Biol. 33, 437) subtract mu_a/4 from S to match diffusion theory
+//! exactly; that makes S negative wherever mu_a > 3 mu_s' (a dark epidermis in the blue), and
+//! Thennadil (2008, J. Opt. Soc. Am. A 25, 1480; abstract read) finds such absorption terms
+//! inaccurate, so tinct leaves it out. The choice is a model assumption; eta is adjustable.
+
+use std::sync::OnceLock;
+
+use crate::spectrum::{grid_wavelengths, linear_interpolate, GRID_LEN};
+
+/// A quantity per wavelength of the internal grid.
+pub type Bands = [f64; GRID_LEN];
+
+/// Reduced-scattering law of a tissue layer: mu_s'(lambda) = a' (f_Ray (lambda/500 nm)^-4 +
+/// (1 - f_Ray)(lambda/500 nm)^-b_Mie), a' in cm^-1 (Jacques 2013, eq. 2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScatteringLaw {
+    /// mu_s' at 500 nm, cm^-1.
+    pub a_prime_per_cm: f64,
+    /// Rayleigh fraction at 500 nm.
+    pub f_rayleigh: f64,
+    /// Mie power.
+    pub b_mie: f64,
+}
+
+impl ScatteringLaw {
+    /// mu_s' in cm^-1 at `nm`.
+    pub fn mu_s_prime(&self, nm: f64) -> f64 {
+        let r = nm / 500.0;
+        self.a_prime_per_cm
+            * (self.f_rayleigh * r.powi(-4) + (1.0 - self.f_rayleigh) * r.powf(-self.b_mie))
+    }
+}
+
+/// The published constants of the tissue model (see the module table for sources).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TissueConstants {
+    /// Eumelanin: mu_a = coefficient * lambda^-exponent, cm^-1 (lambda in nm).
+    pub eumelanin: (f64, f64),
+    /// Pheomelanin: mu_a = coefficient * lambda^-exponent, cm^-1.
+    pub pheomelanin: (f64, f64),
+    /// Haemoglobin concentration of whole blood, g/L (Prahl: 150).
+    pub haemoglobin_g_per_l: f64,
+    /// Epidermis reduced scattering.
+    pub epidermis_scattering: ScatteringLaw,
+    /// Dermis reduced scattering.
+    pub dermis_scattering: ScatteringLaw,
+    /// S = eta mu_s' (3/4; see the module docs).
+    pub eta: f64,
+}
+
+impl Default for TissueConstants {
+    fn default() -> Self {
+        TissueConstants {
+            eumelanin: (6.6e11, 3.33),
+            pheomelanin: (2.9e15, 4.75),
+            haemoglobin_g_per_l: 150.0,
+            epidermis_scattering: ScatteringLaw {
+                a_prime_per_cm: 66.7,
+                f_rayleigh: 0.29,
+                b_mie: 0.689,
+            },
+            dermis_scattering: ScatteringLaw {
+                a_prime_per_cm: 43.6,
+                f_rayleigh: 0.41,
+                b_mie: 0.562,
+            },
+            eta: 0.75,
+        }
+    }
+}
+
+/// Haemoglobin molar mass used with Prahl's table, g/mol.
+const HB_MOLAR_MASS: f64 = 64_500.0;
+
+const HEMOGLOBIN_TABLE: &str = include_str!("../../data/skin/hemoglobin_prahl.csv");
+
+/// Molar extinction coefficients of oxy- and deoxyhaemoglobin on the grid, cm^-1/(mol/L)
+/// (Prahl's table is at 2 nm from 350 nm, so the grid's wavelengths are rows of it).
+fn hemoglobin_extinction() -> &'static (Bands, Bands) {
+    static E: OnceLock<(Bands, Bands)> = OnceLock::new();
+    E.get_or_init(|| {
+        let (mut w, mut oxy, mut deoxy) = (Vec::new(), Vec::new(), Vec::new());
+        for line in HEMOGLOBIN_TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+        {
+            let v: Vec<f64> = line
+                .split(',')
+                .map(|x| x.trim().parse().expect("embedded table is numeric"))
+                .collect();
+            w.push(v[0]);
+            oxy.push(v[1]);
+            deoxy.push(v[2]);
+        }
+        let g = grid_wavelengths();
+        let to_bands = |v: Vec<f64>| -> Bands {
+            let mut b = [0.0; GRID_LEN];
+            b.copy_from_slice(&linear_interpolate(&w, &v, &g));
+            b
+        };
+        (to_bands(oxy), to_bands(deoxy))
+    })
+}
+
+/// Absorption and scattering spectra of the tissue components, cm^-1, on the grid.
+#[derive(Debug, Clone)]
+pub struct TissueSpectra {
+    pub eumelanin: Bands,
+    pub pheomelanin: Bands,
+    pub baseline: Bands,
+    pub oxy_blood: Bands,
+    pub deoxy_blood: Bands,
+    pub epidermis_mu_s_prime: Bands,
+    pub dermis_mu_s_prime: Bands,
+    pub eta: f64,
+}
+
+impl TissueSpectra {
+    /// Evaluates the constants on the internal grid.
+    pub fn new(c: &TissueConstants) -> Self {
+        let w = grid_wavelengths();
+        let each = |f: &dyn Fn(f64) -> f64| -> Bands { w.map(f) };
+        let (oxy_e, deoxy_e) = hemoglobin_extinction();
+        let blood = |e: &Bands| -> Bands {
+            e.map(|e| std::f64::consts::LN_10 * e * c.haemoglobin_g_per_l / HB_MOLAR_MASS)
+        };
+        TissueSpectra {
+            eumelanin: each(&|l| c.eumelanin.0 * l.powf(-c.eumelanin.1)),
+            pheomelanin: each(&|l| c.pheomelanin.0 * l.powf(-c.pheomelanin.1)),
+            baseline: each(&|l| 0.244 + 85.3 * (-(l - 154.0) / 66.2).exp()),
+            oxy_blood: blood(oxy_e),
+            deoxy_blood: blood(deoxy_e),
+            epidermis_mu_s_prime: each(&|l| c.epidermis_scattering.mu_s_prime(l)),
+            dermis_mu_s_prime: each(&|l| c.dermis_scattering.mu_s_prime(l)),
+            eta: c.eta,
+        }
+    }
+
+    /// The spectra of the published constants, computed once.
+    pub fn standard() -> &'static TissueSpectra {
+        static T: OnceLock<TissueSpectra> = OnceLock::new();
+        T.get_or_init(|| TissueSpectra::new(&TissueConstants::default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_values_at_their_wavelengths() {
+        let t = TissueSpectra::standard();
+        let i = |nm: usize| (nm - 360) / 10;
+        // Prahl: e_HbO2(420) = 480360, e_Hb(660) = 3226.56 cm^-1/M; x = 150 g/L.
+        let mu = |e: f64| 2.302585092994046 * e * 150.0 / 64500.0;
+        assert!((t.oxy_blood[i(420)] - mu(480360.0)).abs() < 1e-9);
+        assert!((t.deoxy_blood[i(660)] - mu(3226.56)).abs() < 1e-9);
+        // Jacques 2013: mu_s'(500 nm) = a'.
+        assert!((t.dermis_mu_s_prime[i(500)] - 43.6).abs() < 1e-12);
+        assert!((t.epidermis_mu_s_prime[i(500)] - 66.7).abs() < 1e-12);
+        // Melanin: about 680 cm^-1 at 500 nm (both of Jacques' forms).
+        assert!(
+            (t.eumelanin[i(500)] - 681.0).abs() < 5.0,
+            "{}",
+            t.eumelanin[i(500)]
+        );
+    }
+}
