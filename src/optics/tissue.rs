@@ -11,7 +11,7 @@
 //! | eumelanin (melanosome interior) | mu_a = 6.6e11 lambda^-3.33 cm^-1 | Jacques (1998) OMLC "Skin optics"; secondary (read in code citing it, as the issue gives it). Jacques' melanosome page (read) gives 1.70e12 lambda^-3.48, within 3% at 400-700 nm |
 //! | pheomelanin | mu_a = 2.9e15 lambda^-4.75 cm^-1 | Jacques (1998), secondary; the 2.9e14 sometimes quoted is the same law in mm^-1 |
 //! | baseline (bloodless) skin | mu_a = 0.244 + 85.3 exp(-(lambda - 154)/66.2) cm^-1 | Jacques (1998) OMLC "Skin optics"; read |
-//! | haemoglobin | mu_a = 2.303 e(lambda) x / 64500 cm^-1, x = 150 g/L | Prahl, OMLC tabulated molar extinction (Gratzer, Kollias); read (data/skin/hemoglobin_prahl.csv) |
+//! | haemoglobin | mu_a = ln(10) e(lambda) x / 64500 cm^-1, x = 150 g/L (Prahl writes 2.303 for ln 10) | Prahl, OMLC tabulated molar extinction (Gratzer, Kollias); read (data/skin/hemoglobin_prahl.csv) |
 //! | reduced scattering | mu_s' = a' (f_Ray (lambda/500)^-4 + (1 - f_Ray)(lambda/500)^-b_Mie) | Jacques (2013) Phys. Med. Biol. 58 R37, eq. 2 and Table 2; secondary |
 //! | epidermis scattering | a' = 66.7 cm^-1, f_Ray = 0.29, b_Mie = 0.689 | Jacques (2013) Table 2; secondary |
 //! | dermis scattering | a' = 43.6 cm^-1, f_Ray = 0.41, b_Mie = 0.562 | Jacques (2013) Table 2; secondary |
@@ -176,7 +176,7 @@ mod tests {
         let t = TissueSpectra::standard();
         let i = |nm: usize| (nm - 360) / 10;
         // Prahl: e_HbO2(420) = 480360, e_Hb(660) = 3226.56 cm^-1/M; x = 150 g/L.
-        let mu = |e: f64| 2.302585092994046 * e * 150.0 / 64500.0;
+        let mu = |e: f64| std::f64::consts::LN_10 * e * 150.0 / 64500.0;
         assert!((t.oxy_blood[i(420)] - mu(480360.0)).abs() < 1e-9);
         assert!((t.deoxy_blood[i(660)] - mu(3226.56)).abs() < 1e-9);
         // Jacques 2013: mu_s'(500 nm) = a'.
