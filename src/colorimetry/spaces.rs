@@ -345,6 +345,57 @@ pub fn oklch_to_oklab(lch: Oklch) -> Oklab {
     }
 }
 
+/// Individual typology angle of a skin colour, degrees: arctan((L* - 50) / b*)
+/// (Chardon, Cretois & Hourseau 1991, Int. J. Cosmet. Sci. 13, 191-208), written with atan2 so
+/// that b* <= 0 stays defined (+90 for a light colour with b* = 0).
+pub fn ita_degrees(lab: Lab) -> f64 {
+    (lab.l - 50.0).atan2(lab.b).to_degrees()
+}
+
+/// The skin-colour classes of the ITA (Chardon et al. 1991; as used by Del Bino et al.).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItaClass {
+    /// ITA > 55 degrees.
+    VeryLight,
+    /// 41 < ITA <= 55.
+    Light,
+    /// 28 < ITA <= 41.
+    Intermediate,
+    /// 10 < ITA <= 28.
+    Tan,
+    /// -30 < ITA <= 10.
+    Brown,
+    /// ITA <= -30.
+    Dark,
+}
+
+impl ItaClass {
+    /// The class of an ITA in degrees.
+    pub fn of(ita: f64) -> ItaClass {
+        match ita {
+            x if x > 55.0 => ItaClass::VeryLight,
+            x if x > 41.0 => ItaClass::Light,
+            x if x > 28.0 => ItaClass::Intermediate,
+            x if x > 10.0 => ItaClass::Tan,
+            x if x > -30.0 => ItaClass::Brown,
+            _ => ItaClass::Dark,
+        }
+    }
+
+    /// The class name (`very light`, ..., `dark`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ItaClass::VeryLight => "very light",
+            ItaClass::Light => "light",
+            ItaClass::Intermediate => "intermediate",
+            ItaClass::Tan => "tan",
+            ItaClass::Brown => "brown",
+            ItaClass::Dark => "dark",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
