@@ -31,6 +31,7 @@ pub mod error;
 pub mod io;
 mod math;
 pub mod optics;
+pub mod pigment;
 pub mod spectrum;
 
 pub use colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};

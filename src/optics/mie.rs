@@ -113,7 +113,12 @@ pub fn mie(n: f64, k: f64, x: f64) -> Result<MieEfficiencies, InputError> {
     Ok(MieEfficiencies {
         q_ext,
         q_sca,
-        q_abs: (q_ext - q_sca).max(0.0),
+        // A non-absorbing sphere absorbs nothing; q_ext - q_sca would leave rounding noise.
+        q_abs: if k == 0.0 {
+            0.0
+        } else {
+            (q_ext - q_sca).max(0.0)
+        },
         q_back: back.norm_sqr() / x2,
         g,
     })
