@@ -25,6 +25,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod appearance;
 pub mod colorimetry;
 pub mod difference;
 pub mod error;

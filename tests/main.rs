@@ -4,5 +4,6 @@
 mod common;
 
 mod cli;
+mod physics;
 mod properties;
 mod reference;

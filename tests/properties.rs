@@ -161,7 +161,9 @@ fn the_perfect_white_is_l_100_under_every_viewing() {
 
 mod kubelka_munk {
     use proptest::prelude::*;
-    use tinct::optics::km::{layer_rt, r_infinity, reflectance_over, stack, Saunderson, Specular};
+    use tinct::optics::km::{
+        layer_rt, r_infinity, reflectance_over, stack, Saunderson, Slab, Specular,
+    };
 
     fn coeff() -> impl Strategy<Value = f64> {
         prop_oneof![Just(0.0), 1e-9..1e-3f64, 1e-3..10.0f64, 10.0..1e5f64]
@@ -206,9 +208,10 @@ mod kubelka_munk {
 
         #[test]
         fn splitting_a_layer_changes_nothing(k in 1e-3..50.0f64, s in 1e-3..500.0f64, x in 1e-4..0.5f64, f in 0.05..0.95f64) {
-            let (r, t) = stack(layer_rt(k, s, x * f), layer_rt(k, s, x * (1.0 - f)));
+            let both = stack(Slab::layer(k, s, x * f), Slab::layer(k, s, x * (1.0 - f)));
             let (rw, tw) = layer_rt(k, s, x);
-            prop_assert!((r - rw).abs() < 1e-12 && (t - tw).abs() < 1e-12);
+            prop_assert!((both.r - rw).abs() < 1e-12 && (both.t - tw).abs() < 1e-12);
+            prop_assert!((both.r_below - rw).abs() < 1e-12);
         }
 
         #[test]

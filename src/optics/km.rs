@@ -7,7 +7,7 @@
 //! | K/S from R-infinity | (1 - R)^2 / (2 R) |
 //! | layer over a background Rg | R = (1 - Rg (a - b coth(bSX))) / (a - Rg + b coth(bSX)) |
 //! | free layer transmittance | T = b / (a sinh(bSX) + b cosh(bSX)) |
-//! | two layers | R = R1 + T1^2 R2 / (1 - R1 R2), T = T1 T2 / (1 - R1 R2) |
+//! | two layers | R = R1 + T1^2 R2 / (1 - R1' R2), T = T1 T2 / (1 - R1' R2), R1' from below |
 //!
 //! # Robust forms
 //! The textbook forms divide by S and overflow in sinh and cosh. tinct writes them with
@@ -108,22 +108,51 @@ pub fn layer_rt(k: f64, s: f64, x: f64) -> (f64, f64) {
     (s * tau / d, 1.0 / (cosh * d))
 }
 
-/// Kubelka's layer addition: (R, T) of layer 1 on top of layer 2, each given as its own
-/// (R, T). Layers are taken as symmetric (the same R from either side), as homogeneous
-/// Kubelka-Munk layers are.
-#[inline]
-pub fn stack(top: (f64, f64), bottom: (f64, f64)) -> (f64, f64) {
-    let (r1, t1) = top;
-    let (r2, t2) = bottom;
-    let d = 1.0 - r1 * r2;
-    (r1 + t1 * t1 * r2 / d, t1 * t2 / d)
+/// A layer or a stack of layers: its reflectance from above, from below, and its
+/// transmittance (the same both ways, by reciprocity). A single homogeneous Kubelka-Munk layer
+/// reflects alike from both sides; a stack of different layers does not.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slab {
+    /// Reflectance for light arriving from above.
+    pub r: f64,
+    /// Reflectance for light arriving from below.
+    pub r_below: f64,
+    /// Transmittance.
+    pub t: f64,
 }
 
-/// Reflectance of a layer (R, T) over a background `rg` (layer addition with an opaque
-/// bottom).
+impl Slab {
+    /// A homogeneous layer from its (R, T).
+    #[inline]
+    pub fn symmetric((r, t): (f64, f64)) -> Slab {
+        Slab { r, r_below: r, t }
+    }
+
+    /// A homogeneous Kubelka-Munk layer (see [`layer_rt`]).
+    #[inline]
+    pub fn layer(k: f64, s: f64, x: f64) -> Slab {
+        Slab::symmetric(layer_rt(k, s, x))
+    }
+}
+
+/// Kubelka's layer addition (1954): `top` over `bottom`. The inter-reflections between the two
+/// use the top's reflectance from below:
+/// R = R1 + T1^2 R2 / (1 - R1' R2), R' = R2' + T2^2 R1' / (1 - R1' R2),
+/// T = T1 T2 / (1 - R1' R2).
 #[inline]
-pub fn over_background(layer: (f64, f64), rg: f64) -> f64 {
-    stack(layer, (rg, 0.0)).0
+pub fn stack(top: Slab, bottom: Slab) -> Slab {
+    let d = 1.0 - top.r_below * bottom.r;
+    Slab {
+        r: top.r + top.t * top.t * bottom.r / d,
+        r_below: bottom.r_below + bottom.t * bottom.t * top.r_below / d,
+        t: top.t * bottom.t / d,
+    }
+}
+
+/// Reflectance of a slab over an opaque background of reflectance `rg`.
+#[inline]
+pub fn over_background(slab: Slab, rg: f64) -> f64 {
+    slab.r + slab.t * slab.t * rg / (1.0 - slab.r_below * rg)
 }
 
 /// Two-constant mixing: K and S of a mixture are the concentration-weighted sums of its
@@ -208,12 +237,32 @@ mod tests {
     fn stacking_a_layer_over_its_background_equals_the_direct_form() {
         let (k, s, x, rg) = (0.7, 12.0, 0.05, 0.35);
         let direct = reflectance_over(k, s, x, rg);
-        let stacked = over_background(layer_rt(k, s, x), rg);
+        let stacked = over_background(Slab::layer(k, s, x), rg);
         assert!((direct - stacked).abs() < 1e-15, "{direct} {stacked}");
         // Two halves stacked equal the whole.
-        let half = layer_rt(k, s, x / 2.0);
-        let (r, t) = stack(half, half);
+        let half = Slab::layer(k, s, x / 2.0);
+        let both = stack(half, half);
         let (rw, tw) = layer_rt(k, s, x);
-        assert!((r - rw).abs() < 1e-15 && (t - tw).abs() < 1e-15);
+        assert!((both.r - rw).abs() < 1e-15 && (both.t - tw).abs() < 1e-15);
+    }
+
+    #[test]
+    fn unlike_layers_reflect_differently_from_each_side_and_stacking_is_associative() {
+        let a = Slab::layer(5.0, 2.0, 0.1); // absorbing, little scattering
+        let b = Slab::layer(0.2, 40.0, 0.05); // scattering
+        let c = Slab::layer(1.0, 10.0, 0.2);
+        let ab = stack(a, b);
+        assert!((ab.r - ab.r_below).abs() > 1e-3);
+        let left = stack(stack(a, b), c);
+        let right = stack(a, stack(b, c));
+        assert!((left.r - right.r).abs() < 1e-15);
+        assert!((left.r_below - right.r_below).abs() < 1e-15);
+        assert!((left.t - right.t).abs() < 1e-15);
+        // Over a background equal to the bottom medium's R-infinity, a layer of that medium
+        // changes nothing, whatever is above it.
+        let rinf = r_infinity(1.0, 10.0);
+        let with = over_background(stack(ab, c), rinf);
+        let without = over_background(ab, rinf);
+        assert!((with - without).abs() < 1e-14, "{with} {without}");
     }
 }

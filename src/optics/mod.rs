@@ -5,6 +5,7 @@
 //! stack by Kubelka's layer addition, and the Saunderson correction links the internal
 //! reflectance the model computes to what an instrument or an eye sees through the surface.
 
+pub mod fit;
 pub mod km;
 pub mod mie;
 pub mod skin;

@@ -20,7 +20,7 @@
 //! The model's structure follows the layered Kubelka-Munk skin models of the literature (e.g.
 //! Doi & Tominaga 2003; the tissue constants are in [`super::tissue`]).
 
-use super::km::{layer_rt, over_background, r_infinity, stack, Saunderson, Specular};
+use super::km::{layer_rt, over_background, r_infinity, stack, Saunderson, Slab, Specular};
 use super::tissue::{Bands, TissueSpectra};
 use crate::error::InputError;
 use crate::spectrum::{Spectrum, GRID_LEN};
@@ -279,7 +279,7 @@ impl SkinOptics {
         let mut out = [0.0; GRID_LEN];
         for (i, o) in out.iter_mut().enumerate() {
             let inner = over_background(
-                (self.epidermis.0[i], self.epidermis.1[i]),
+                Slab::symmetric((self.epidermis.0[i], self.epidermis.1[i])),
                 self.dermis_r_inf[i],
             );
             *o = self.surface.measured(inner);
@@ -287,43 +287,119 @@ impl SkinOptics {
         Spectrum::new(out).expect("finite model output")
     }
 
-    /// Reflectance of the skin over a dot, as seen through its surface.
+    /// The site of a dot: the skin above it evaluated once, for any number of pigment loads.
     ///
     /// # Errors
-    /// A negative or non-finite depth, thickness, K or S.
-    pub fn reflectance_with_dot(&self, dot: &DotLayer) -> Result<Spectrum, InputError> {
-        let nonneg = |field: &str, v: f64| {
+    /// A depth or thickness that is negative, not finite, or reaches deeper than
+    /// [`MAX_DOT_BOTTOM_MM`] below the dermo-epidermal junction.
+    pub fn site(&self, depth_mm: f64, thickness_mm: f64) -> Result<DotSite, InputError> {
+        let check = |field: &str, v: f64| {
             if v.is_finite() && v >= 0.0 {
                 Ok(())
             } else {
                 Err(InputError::OutOfRange {
                     field: field.into(),
                     value: v,
-                    expected: "finite and at least 0".into(),
+                    expected: "finite and at least 0 mm".into(),
                 })
             }
         };
-        nonneg("depth (mm)", dot.depth_mm)?;
-        nonneg("dot thickness (mm)", dot.thickness_mm)?;
+        check("depth (mm)", depth_mm)?;
+        check("dot thickness (mm)", thickness_mm)?;
+        if depth_mm + thickness_mm > MAX_DOT_BOTTOM_MM {
+            return Err(InputError::OutOfRange {
+                field: "depth (mm)".into(),
+                value: depth_mm,
+                expected: format!(
+                    "depth + dot thickness ({thickness_mm} mm) at most {MAX_DOT_BOTTOM_MM} mm below \
+                     the dermo-epidermal junction: the model has no subcutis"
+                ),
+            });
+        }
+        let mut above = [Slab::symmetric((0.0, 1.0)); GRID_LEN];
+        let mut tissue_kx = [0.0; GRID_LEN];
+        let mut tissue_sx = [0.0; GRID_LEN];
         for i in 0..GRID_LEN {
-            nonneg("pigment K x load", dot.kx[i])?;
-            nonneg("pigment S x load", dot.sx[i])?;
+            let (k, s) = (self.dermis_k[i], self.dermis_s[i]);
+            above[i] = stack(
+                Slab::symmetric((self.epidermis.0[i], self.epidermis.1[i])),
+                Slab::layer(k, s, depth_mm),
+            );
+            tissue_kx[i] = k * thickness_mm;
+            tissue_sx[i] = s * thickness_mm;
+        }
+        Ok(DotSite {
+            above,
+            tissue_kx,
+            tissue_sx,
+            background: self.dermis_r_inf,
+            surface: self.surface,
+            depth_mm,
+            thickness_mm,
+        })
+    }
+
+    /// Reflectance of the skin over a dot, as seen through its surface.
+    ///
+    /// # Errors
+    /// As [`SkinOptics::site`] and [`DotSite::reflectance`].
+    pub fn reflectance_with_dot(&self, dot: &DotLayer) -> Result<Spectrum, InputError> {
+        self.site(dot.depth_mm, dot.thickness_mm)?
+            .reflectance(&dot.kx, &dot.sx)
+    }
+}
+
+/// How deep a dot may reach below the dermo-epidermal junction, mm. Below the dot the model's
+/// dermis is taken as optically infinite, which holds only inside the dermis; no measurement
+/// of the scalp's dermal thickness was found, so 2 mm is an assumption (adjustable in code).
+pub const MAX_DOT_BOTTOM_MM: f64 = 2.0;
+
+/// A dot's site: the skin above it, evaluated once (see [`SkinOptics::site`]).
+#[derive(Debug, Clone)]
+pub struct DotSite {
+    above: [Slab; GRID_LEN],
+    tissue_kx: Bands,
+    tissue_sx: Bands,
+    background: Bands,
+    surface: Saunderson,
+    depth_mm: f64,
+    thickness_mm: f64,
+}
+
+impl DotSite {
+    /// Depth of the dot's top below the dermo-epidermal junction, mm.
+    pub fn depth_mm(&self) -> f64 {
+        self.depth_mm
+    }
+
+    /// Thickness of the dot, mm.
+    pub fn thickness_mm(&self) -> f64 {
+        self.thickness_mm
+    }
+
+    /// Reflectance seen over a dot holding pigment with the given sums of k w and s w.
+    ///
+    /// # Errors
+    /// A negative or non-finite K or S.
+    pub fn reflectance(&self, kx: &Bands, sx: &Bands) -> Result<Spectrum, InputError> {
+        for i in 0..GRID_LEN {
+            for (name, v) in [("pigment K x load", kx[i]), ("pigment S x load", sx[i])] {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(InputError::OutOfRange {
+                        field: name.into(),
+                        value: v,
+                        expected: "finite and at least 0".into(),
+                    });
+                }
+            }
         }
         let mut out = [0.0; GRID_LEN];
         for (i, o) in out.iter_mut().enumerate() {
-            let (k, s) = (self.dermis_k[i], self.dermis_s[i]);
-            let above = layer_rt(k, s, dot.depth_mm);
-            // The dot layer in optical thickness (K X, S X) with X = 1.
-            let pigmented = layer_rt(
-                k * dot.thickness_mm + dot.kx[i],
-                s * dot.thickness_mm + dot.sx[i],
-                1.0,
-            );
-            let below = stack(above, pigmented);
-            let inner = stack((self.epidermis.0[i], self.epidermis.1[i]), below);
+            let dot = Slab::layer(self.tissue_kx[i] + kx[i], self.tissue_sx[i] + sx[i], 1.0);
+            let inner = stack(self.above[i], dot);
             *o = self
                 .surface
-                .measured(over_background(inner, self.dermis_r_inf[i]));
+                .measured(over_background(inner, self.background[i]));
         }
         Ok(Spectrum::new(out).expect("finite model output"))
     }

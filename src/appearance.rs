@@ -1,0 +1,136 @@
+//! How a pigment dot looks in a client's skin: the dot's healed colour, the skin's colour and
+//! ITA, their contrast, and the dot's cool cast.
+//!
+//! The cool cast compares the dot with the same skin seen through a perfectly grey (spectrally
+//! flat) filter that darkens it to the dot's luminance Y: the colour a practitioner hopes for
+//! when aiming at "darker skin". The dot is bluer than that by `bluer_b` (b* of the grey-darkened
+//! skin minus the dot's), in the direction `hue_angle_deg` of the difference dot - reference in
+//! the a*b* plane (about 270 degrees = toward blue), by `delta_e` CIEDE2000.
+
+use serde::Serialize;
+
+use crate::colorimetry::spaces::{ita_degrees, xyz_to_lab, xyz_to_srgb, ItaClass, Srgb};
+use crate::colorimetry::{Lab, WeightingTable};
+use crate::difference::ciede2000;
+use crate::error::InputError;
+use crate::optics::skin::{DotSite, SkinOptics};
+use crate::optics::tissue::Bands;
+use crate::pigment::Pigment;
+use crate::spectrum::{Spectrum, GRID_LEN};
+
+/// One pigment of a dot and its healed load, g/m^2.
+#[derive(Debug, Clone, Copy)]
+pub struct Component<'a> {
+    pub pigment: &'a Pigment,
+    pub load_g_m2: f64,
+}
+
+/// Sum over the components of k w and s w.
+///
+/// # Errors
+/// A negative or non-finite load.
+pub fn pigment_optics(components: &[Component<'_>]) -> Result<(Bands, Bands), InputError> {
+    let mut kx = [0.0; GRID_LEN];
+    let mut sx = [0.0; GRID_LEN];
+    for c in components {
+        if !(c.load_g_m2.is_finite() && c.load_g_m2 >= 0.0) {
+            return Err(InputError::OutOfRange {
+                field: format!("load of {}", c.pigment.id),
+                value: c.load_g_m2,
+                expected: "g/m^2, finite and at least 0".into(),
+            });
+        }
+        for i in 0..GRID_LEN {
+            kx[i] += c.pigment.k_m2_g[i] * c.load_g_m2;
+            sx[i] += c.pigment.s_m2_g[i] * c.load_g_m2;
+        }
+    }
+    Ok((kx, sx))
+}
+
+/// The cool cast of a dot (see the module docs).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CoolCast {
+    /// L*a*b* of the skin darkened by a grey filter to the dot's Y.
+    pub reference_lab: [f64; 3],
+    /// How much bluer the dot is, in b* (positive = bluer).
+    pub bluer_b: f64,
+    /// Hue angle of the difference dot - reference in the a*b* plane, degrees.
+    pub hue_angle_deg: f64,
+    /// CIEDE2000 between the dot and the grey-darkened skin.
+    pub delta_e: f64,
+}
+
+/// A colour with its display form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Seen {
+    pub lab: [f64; 3],
+    /// `#rrggbb` (clipped to the sRGB gamut when needed).
+    pub srgb: String,
+    pub in_srgb_gamut: bool,
+}
+
+/// The answer to "how will this look in this client's skin?".
+#[derive(Debug, Clone, Serialize)]
+pub struct Appearance {
+    pub dot: Seen,
+    pub skin: Seen,
+    /// The skin's individual typology angle, degrees.
+    pub ita: f64,
+    pub ita_class: ItaClass,
+    /// CIEDE2000 between dot and skin.
+    pub contrast_delta_e: f64,
+    pub cool_cast: CoolCast,
+    #[serde(skip)]
+    pub dot_spectrum: Spectrum,
+    #[serde(skip)]
+    pub skin_spectrum: Spectrum,
+}
+
+fn seen(lab: Lab, srgb: Srgb) -> Seen {
+    Seen {
+        lab: [lab.l, lab.a, lab.b],
+        srgb: srgb.hex(),
+        in_srgb_gamut: srgb.in_gamut,
+    }
+}
+
+/// Evaluates a dot at `site` in `skin` under `table`'s illuminant and observer.
+///
+/// # Errors
+/// A negative or non-finite load.
+pub fn appear(
+    skin: &SkinOptics,
+    site: &DotSite,
+    components: &[Component<'_>],
+    table: &WeightingTable,
+) -> Result<Appearance, InputError> {
+    let (kx, sx) = pigment_optics(components)?;
+    let dot_spectrum = site.reflectance(&kx, &sx)?;
+    let skin_spectrum = skin.reflectance();
+    let white = table.white();
+    let dot_xyz = table.xyz(&dot_spectrum);
+    let skin_xyz = table.xyz(&skin_spectrum);
+    let dot_lab = xyz_to_lab(dot_xyz, white);
+    let skin_lab = xyz_to_lab(skin_xyz, white);
+    let c = dot_xyz.y / skin_xyz.y;
+    let reference = crate::colorimetry::Xyz::new(skin_xyz.x * c, skin_xyz.y * c, skin_xyz.z * c);
+    let ref_lab = xyz_to_lab(reference, white);
+    let (da, db) = (dot_lab.a - ref_lab.a, dot_lab.b - ref_lab.b);
+    let ita = ita_degrees(skin_lab);
+    Ok(Appearance {
+        dot: seen(dot_lab, xyz_to_srgb(dot_xyz, white)),
+        skin: seen(skin_lab, xyz_to_srgb(skin_xyz, white)),
+        ita,
+        ita_class: ItaClass::of(ita),
+        contrast_delta_e: ciede2000(skin_lab, dot_lab, 1.0, 1.0, 1.0),
+        cool_cast: CoolCast {
+            reference_lab: [ref_lab.l, ref_lab.a, ref_lab.b],
+            bluer_b: -db,
+            hue_angle_deg: crate::colorimetry::spaces::hue_degrees(da, db),
+            delta_e: ciede2000(ref_lab, dot_lab, 1.0, 1.0, 1.0),
+        },
+        dot_spectrum,
+        skin_spectrum,
+    })
+}

@@ -1,0 +1,136 @@
+//! The skin-and-pigment model against the physics it must show (issue 3, item 9).
+
+use proptest::prelude::*;
+use tinct::appearance::{appear, Component};
+use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
+use tinct::optics::skin::{SkinOptics, SkinParams, FITZPATRICK};
+use tinct::pigment::Catalog;
+
+fn table() -> &'static WeightingTable {
+    WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964))
+}
+
+fn skin(phototype: &str) -> SkinOptics {
+    SkinOptics::new(SkinParams::fitzpatrick(phototype).unwrap()).unwrap()
+}
+
+fn dot(skin: &SkinOptics, pigment: &str, load: f64, depth: f64) -> tinct::appearance::Appearance {
+    let p = Catalog::builtin().get(pigment).unwrap();
+    let site = skin.site(depth, 0.1).unwrap();
+    appear(
+        skin,
+        &site,
+        &[Component {
+            pigment: p,
+            load_g_m2: load,
+        }],
+        table(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn zero_load_gives_the_skin_itself() {
+    for (pt, _) in FITZPATRICK {
+        let s = skin(pt);
+        for depth in [0.0, 0.2, 1.0] {
+            let a = dot(&s, "carbon-black", 0.0, depth);
+            for (x, y) in a.dot_spectrum.values().iter().zip(s.reflectance().values()) {
+                assert!((x - y).abs() < 1e-12, "{pt} at {depth} mm: {x} vs {y}");
+            }
+            assert!(a.contrast_delta_e < 1e-9);
+        }
+    }
+}
+
+#[test]
+fn carbon_black_heals_bluer_than_grey_darkening_and_more_so_deeper() {
+    // Tyndall: the dermis above the pigment returns blue light before the pigment absorbs it.
+    let s = skin("II");
+    let mut previous_ratio = 0.0;
+    for depth in [0.1, 0.3, 0.6, 1.0] {
+        let a = dot(&s, "carbon-black", 10.0, depth);
+        assert!(a.cool_cast.bluer_b > 0.0, "{depth} mm: {:?}", a.cool_cast);
+        let darkening = a.skin.lab[0] - a.dot.lab[0];
+        let ratio = a.cool_cast.bluer_b / darkening;
+        assert!(
+            ratio > previous_ratio,
+            "{depth} mm: cast/darkening {ratio} after {previous_ratio}"
+        );
+        previous_ratio = ratio;
+    }
+}
+
+#[test]
+fn a_deeper_dot_has_less_contrast() {
+    for (pt, _) in FITZPATRICK {
+        let s = skin(pt);
+        let mut previous = f64::INFINITY;
+        for depth in [0.0, 0.1, 0.2, 0.4, 0.8, 1.5] {
+            let c = dot(&s, "carbon-black", 5.0, depth).contrast_delta_e;
+            assert!(c < previous, "{pt} at {depth} mm: {c} after {previous}");
+            previous = c;
+        }
+    }
+}
+
+#[test]
+fn darker_skin_gives_less_contrast_for_the_same_dot() {
+    for pigment in ["carbon-black", "iron-oxide-black", "iron-oxide-red"] {
+        let mut previous = f64::INFINITY;
+        for (pt, _) in FITZPATRICK {
+            let c = dot(&skin(pt), pigment, 5.0, 0.3).contrast_delta_e;
+            assert!(c < previous, "{pigment} in {pt}: {c} after {previous}");
+            previous = c;
+        }
+    }
+}
+
+#[test]
+fn unreachable_depth_and_bad_loads_are_errors() {
+    let s = skin("III");
+    assert!(s.site(2.5, 0.1).is_err());
+    assert!(s.site(-0.1, 0.1).is_err());
+    let p = Catalog::builtin().get("carbon-black").unwrap();
+    let site = s.site(0.3, 0.1).unwrap();
+    assert!(appear(
+        &s,
+        &site,
+        &[Component {
+            pigment: p,
+            load_g_m2: -1.0
+        }],
+        table()
+    )
+    .is_err());
+    assert!(appear(
+        &s,
+        &site,
+        &[Component {
+            pigment: p,
+            load_g_m2: f64::NAN
+        }],
+        table()
+    )
+    .is_err());
+}
+
+proptest! {
+    #[test]
+    fn more_load_never_lightens_the_dot(
+        pt in 0..6usize, which in 0..4usize, load in 0.0..60.0f64, extra in 0.001..30.0f64, depth in 0.0..1.5f64
+    ) {
+        let s = skin(FITZPATRICK[pt].0);
+        let p = &Catalog::builtin().pigments()[which];
+        let site = s.site(depth, 0.1).unwrap();
+        let a = appear(&s, &site, &[Component { pigment: p, load_g_m2: load }], table()).unwrap();
+        let b = appear(&s, &site, &[Component { pigment: p, load_g_m2: load + extra }], table()).unwrap();
+        if p.k_m2_g.iter().any(|&k| k > 0.0) {
+            // An absorbing pigment: more of it never lightens.
+            prop_assert!(b.dot.lab[0] <= a.dot.lab[0] + 1e-9, "{}: {} -> {}", p.id, a.dot.lab[0], b.dot.lab[0]);
+        }
+        for r in b.dot_spectrum.values() {
+            prop_assert!((0.0..=1.0).contains(r));
+        }
+    }
+}
