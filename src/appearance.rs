@@ -134,3 +134,118 @@ pub fn appear(
         skin_spectrum,
     })
 }
+
+/// How the client's skin is given.
+#[derive(Debug, Clone)]
+pub enum SkinInput {
+    /// `fitzpatrick:I` .. `fitzpatrick:VI`.
+    Preset(String),
+    /// A measured colour (any CSS colour; L*a*b* relative to the viewing white).
+    Colour(crate::colorimetry::text::ColourText),
+    /// A measured reflectance spectrum.
+    Spectrum(crate::spectrum::MeasuredSpectrum),
+}
+
+impl SkinInput {
+    /// `fitzpatrick:III`, a colour such as `lab(62 11 17)`, or `None` when the text is neither
+    /// (the caller may then read it as a spectrum file).
+    ///
+    /// # Errors
+    /// `fitzpatrick:` with an unknown phototype.
+    pub fn parse(text: &str) -> Result<Option<SkinInput>, InputError> {
+        let t = text.trim();
+        if let Some(p) = t
+            .to_ascii_lowercase()
+            .strip_prefix("fitzpatrick:")
+            .map(str::to_string)
+        {
+            SkinParams::fitzpatrick(&p)?;
+            return Ok(Some(SkinInput::Preset(p.to_ascii_uppercase())));
+        }
+        if t.contains('(') || t.starts_with('#') {
+            return Ok(Some(SkinInput::Colour(
+                crate::colorimetry::text::parse(t).map_err(|e| e.at("skin"))?,
+            )));
+        }
+        Ok(None)
+    }
+}
+
+/// The skin the model will use, and how it was obtained.
+#[derive(Debug, Clone)]
+pub struct ResolvedSkin {
+    pub params: SkinParams,
+    pub optics: SkinOptics,
+    /// `fitzpatrick:II`, `fitted to lab(...)`, `fitted to a measured spectrum`.
+    pub description: String,
+    /// For a fitted skin: CIEDE2000 between the modelled and the measured skin colour.
+    pub fit_delta_e: Option<f64>,
+}
+
+use crate::optics::fit::{fit_skin, SkinTarget};
+use crate::optics::skin::SkinParams;
+
+/// Resolves a skin input; measured skins are fitted and must come within `tolerance` dE00
+/// (the model reaches about 0.5 or better over most of the range of human skin colour).
+///
+/// # Errors
+/// A measured skin the model cannot reach within `tolerance`, naming the closest it reaches.
+pub fn resolve_skin(
+    input: &SkinInput,
+    table: &WeightingTable,
+    tolerance: f64,
+) -> Result<ResolvedSkin, InputError> {
+    let start = SkinParams::fitzpatrick("III")?;
+    let (params, description, target_lab) = match input {
+        SkinInput::Preset(p) => (
+            SkinParams::fitzpatrick(p)?,
+            format!("fitzpatrick:{p}"),
+            None,
+        ),
+        SkinInput::Colour(c) => {
+            let lab = c.to_lab(table.white());
+            let fit = fit_skin(start, SkinTarget::Lab(lab, table))?;
+            (
+                fit.params,
+                format!("fitted to {}", crate::colorimetry::text::format_lab(lab)),
+                Some(lab),
+            )
+        }
+        SkinInput::Spectrum(m) => {
+            let s = m.to_spectrum();
+            let fit = fit_skin(start, SkinTarget::Spectrum(&s))?;
+            (
+                fit.params,
+                "fitted to a measured spectrum".to_string(),
+                Some(table.lab(&s)),
+            )
+        }
+    };
+    let optics = SkinOptics::new(params)?;
+    let fit_delta_e = match target_lab {
+        Some(lab) => {
+            let got = table.lab(&optics.reflectance());
+            let d = ciede2000(lab, got, 1.0, 1.0, 1.0);
+            if d > tolerance {
+                return Err(InputError::Invalid {
+                    field: "skin".into(),
+                    message: format!(
+                        "{} is outside what the skin model reaches: the closest is {}, dE00 {:.2} \
+                         > {tolerance} (--skin-tolerance accepts a looser fit)",
+                        crate::colorimetry::text::format_lab(lab),
+                        crate::colorimetry::text::format_lab(got),
+                        d
+                    ),
+                });
+            }
+            Some(d)
+        }
+        None => None,
+    };
+    Ok(ResolvedSkin {
+        params,
+        optics,
+        description,
+        fit_delta_e,
+    })
+}

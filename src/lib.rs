@@ -33,6 +33,7 @@ pub mod io;
 mod math;
 pub mod optics;
 pub mod pigment;
+pub mod report;
 pub mod spectrum;
 
 pub use colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};

@@ -2,8 +2,10 @@
 //! subcommand. Every subcommand turns its arguments into validated library values, calls the
 //! library, and formats the answer; errors come back as [`CliError`] with their exit code.
 
+mod appear;
 mod convert;
 mod delta_e;
+mod pigments;
 mod spectrum;
 
 use std::io::Write;
@@ -74,6 +76,14 @@ pub enum Command {
     ///
     /// Example: tinct spectrum --input spectra.csv --illuminant D50 --observer 10
     Spectrum(spectrum::Args),
+    /// The pigment catalog: list it, or `show ID` with sources and K, S per wavelength.
+    ///
+    /// Examples: tinct pigments; tinct pigments show carbon-black; tinct pigments --json
+    Pigments(pigments::Args),
+    /// How a pigment dot will look in a client's skin once healed.
+    ///
+    /// Example: tinct appear --pigment carbon-black:10 --skin fitzpatrick:II --depth 0.3mm
+    Appear(appear::Args),
 }
 
 /// Illuminant and observer flags shared by the subcommands.
@@ -102,6 +112,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Convert(a) => convert::run(a),
         Command::DeltaE(a) => delta_e::run(a),
         Command::Spectrum(a) => spectrum::run(a),
+        Command::Pigments(a) => pigments::run(a),
+        Command::Appear(a) => appear::run(a),
     }
 }
 

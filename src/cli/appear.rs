@@ -1,0 +1,240 @@
+//! `tinct appear`.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use tinct::appearance::{appear, resolve_skin, Component, SkinInput};
+use tinct::colorimetry::spaces::lab_to_lch;
+use tinct::colorimetry::text::{fmt_num, format_lab, format_lch};
+use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
+use tinct::pigment::{Deposition, Dilution};
+use tinct::InputError;
+
+use super::pigments::load_catalog;
+use super::{emit, emit_json, CliError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A pigment and its healed load in g/m^2, e.g. carbon-black:10; repeatable for a mix.
+    #[arg(long = "pigment", value_name = "ID:LOAD")]
+    pub pigments: Vec<String>,
+    /// A pigment and its dilution, e.g. carbon-black:1:6 (1 part ink to 6 parts diluent);
+    /// converted to a healed load by the deposition model (see `tinct pigments --help`).
+    #[arg(long = "dilution", value_name = "ID:P:D")]
+    pub dilutions: Vec<String>,
+    /// The client's skin: fitzpatrick:I .. fitzpatrick:VI, a measured colour such as
+    /// "lab(62 11 17)", or a CSV file with a measured reflectance spectrum (first row).
+    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
+    pub skin: String,
+    /// Depth of the dot below the dermo-epidermal junction, e.g. 0.3mm or 300um.
+    #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
+    pub depth: String,
+    /// Thickness of the pigmented layer.
+    #[arg(long, default_value = "0.1mm", value_name = "THICKNESS")]
+    pub thickness: String,
+    /// Illuminant: D65, D50, A, F2, F11 or LED-B3.
+    #[arg(long, default_value = "D65", value_name = "NAME")]
+    pub illuminant: String,
+    /// Standard observer: 10 (CIE 1964, usual for skin colour) or 2.
+    #[arg(long, default_value = "10", value_name = "DEGREES")]
+    pub observer: String,
+    /// How far (dE00) a fitted measured skin may be from the measurement.
+    #[arg(long, default_value_t = 0.5, value_name = "DE00")]
+    pub skin_tolerance: f64,
+    /// Extra catalog entries (TOML); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Vec<PathBuf>,
+    /// Write an SVG swatch of the dot on the skin.
+    #[arg(long, value_name = "FILE")]
+    pub swatch: Option<PathBuf>,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A length such as `0.3mm`, `300um`, `0.3` (mm).
+pub fn parse_mm(field: &str, text: &str) -> Result<f64, InputError> {
+    let t = text.trim().to_ascii_lowercase();
+    let (num, scale) = if let Some(v) = t.strip_suffix("mm") {
+        (v, 1.0)
+    } else if let Some(v) = t.strip_suffix("um").or_else(|| t.strip_suffix("µm")) {
+        (v, 1e-3)
+    } else {
+        (t.as_str(), 1.0)
+    };
+    let v: f64 = num.trim().parse().map_err(|_| InputError::Malformed {
+        field: field.into(),
+        value: text.to_string(),
+        expected: "a length such as 0.3mm or 300um".into(),
+    })?;
+    if !(v.is_finite() && v >= 0.0) {
+        return Err(InputError::OutOfRange {
+            field: field.into(),
+            value: v,
+            expected: "a length of at least 0".into(),
+        });
+    }
+    Ok(v * scale)
+}
+
+fn lab_text(v: [f64; 3]) -> String {
+    format_lab(Lab::new(v[0], v[1], v[2]))
+}
+
+pub fn run(a: Args) -> Result<(), CliError> {
+    let viewing = Viewing::new(
+        a.illuminant.parse::<Illuminant>()?,
+        a.observer.parse::<Observer>()?,
+    );
+    let table = WeightingTable::for_grid(viewing);
+    let catalog = load_catalog(&a.catalog)?;
+    if a.pigments.is_empty() && a.dilutions.is_empty() {
+        return Err(InputError::Invalid {
+            field: "pigment".into(),
+            message: "give at least one --pigment ID:LOAD or --dilution ID:1:N".into(),
+        }
+        .into());
+    }
+    let mut components = Vec::new();
+    for spec in &a.pigments {
+        let (id, load) = spec.rsplit_once(':').ok_or_else(|| InputError::Malformed {
+            field: "pigment".into(),
+            value: spec.clone(),
+            expected: "ID:LOAD with LOAD in g/m^2, e.g. carbon-black:10".into(),
+        })?;
+        let load: f64 = load.trim().parse().map_err(|_| InputError::Malformed {
+            field: format!("pigment {id}"),
+            value: load.to_string(),
+            expected: "a load in g/m^2".into(),
+        })?;
+        if !(load.is_finite() && load >= 0.0) {
+            return Err(InputError::OutOfRange {
+                field: format!("load of {id}"),
+                value: load,
+                expected: "g/m^2, finite and at least 0".into(),
+            }
+            .into());
+        }
+        components.push(Component {
+            pigment: catalog.get(id)?,
+            load_g_m2: load,
+        });
+    }
+    let deposition = Deposition::default();
+    for spec in &a.dilutions {
+        let mut parts = spec.splitn(2, ':');
+        let id = parts.next().unwrap_or("");
+        let ratio = parts.next().ok_or_else(|| InputError::Malformed {
+            field: "dilution".into(),
+            value: spec.clone(),
+            expected: "ID:PIGMENT_PARTS:DILUENT_PARTS, e.g. carbon-black:1:6".into(),
+        })?;
+        components.push(Component {
+            pigment: catalog.get(id)?,
+            load_g_m2: deposition.healed_load(Dilution::parse(ratio)?),
+        });
+    }
+    let depth = parse_mm("depth", &a.depth)?;
+    let thickness = parse_mm("thickness", &a.thickness)?;
+    if !(a.skin_tolerance.is_finite() && a.skin_tolerance > 0.0) {
+        return Err(InputError::OutOfRange {
+            field: "skin-tolerance".into(),
+            value: a.skin_tolerance,
+            expected: "a dE00 above 0".into(),
+        }
+        .into());
+    }
+    let input = match SkinInput::parse(&a.skin)? {
+        Some(i) => i,
+        None => {
+            let path = PathBuf::from(&a.skin);
+            if !path.exists() {
+                return Err(InputError::Malformed {
+                    field: "skin".into(),
+                    value: a.skin.clone(),
+                    expected:
+                        "fitzpatrick:I..VI, a colour such as lab(62 11 17), or a spectrum CSV file"
+                            .into(),
+                }
+                .into());
+            }
+            let bytes = tinct::io::read_file(&path)?;
+            let t = tinct::io::read_spectra_csv(&bytes, false)
+                .map_err(|e| e.at(&path.display().to_string()))?;
+            SkinInput::Spectrum(t.rows[0].spectrum.clone())
+        }
+    };
+    let skin = resolve_skin(&input, table, a.skin_tolerance)?;
+    let site = skin.optics.site(depth, thickness)?;
+    let r = appear(&skin.optics, &site, &components, table)?;
+    let mix: Vec<String> = components
+        .iter()
+        .map(|c| format!("{} {} g/m^2", c.pigment.id, fmt_num(c.load_g_m2, 3)))
+        .collect();
+    if let Some(path) = &a.swatch {
+        let svg = tinct::report::dots_on_skin_svg(
+            &format!("{} at {} mm, {viewing}", mix.join(" + "), fmt_num(depth, 3)),
+            &r.skin.srgb,
+            &skin.description,
+            &[(lab_text(r.dot.lab), r.dot.srgb.clone())],
+        );
+        tinct::io::write_atomic(path, svg.as_bytes())?;
+    }
+    let dot_lab = Lab::new(r.dot.lab[0], r.dot.lab[1], r.dot.lab[2]);
+    let lch = lab_to_lch(dot_lab);
+    if a.json {
+        return emit_json(&json!({
+            "dot": {"lab": r.dot.lab, "lch": [lch.l, lch.c, lch.h], "srgb": r.dot.srgb,
+                    "in_srgb_gamut": r.dot.in_srgb_gamut},
+            "skin": {"lab": r.skin.lab, "srgb": r.skin.srgb, "ita": r.ita,
+                     "ita_class": r.ita_class.name(), "source": skin.description,
+                     "fit_delta_e": skin.fit_delta_e,
+                     "melanosome_fraction": skin.params.melanosome_fraction,
+                     "eumelanin_share": skin.params.eumelanin_share,
+                     "blood_fraction": skin.params.blood_fraction,
+                     "oxygen_saturation": skin.params.oxygen_saturation},
+            "contrast_delta_e": r.contrast_delta_e,
+            "cool_cast": r.cool_cast,
+            "components": components.iter().map(|c| json!({"pigment": c.pigment.id, "load_g_m2": c.load_g_m2})).collect::<Vec<_>>(),
+            "depth_mm": depth, "thickness_mm": thickness,
+            "illuminant": viewing.illuminant.name(), "observer": viewing.observer.degrees(),
+        }));
+    }
+    let mut s = String::new();
+    s.push_str(&format!(
+        "dot       {}  {}  {}\n",
+        lab_text(r.dot.lab),
+        format_lch(lch),
+        r.dot.srgb
+    ));
+    s.push_str(&format!(
+        "skin      {}  {}  ITA {}° ({}){}\n",
+        lab_text(r.skin.lab),
+        r.skin.srgb,
+        fmt_num(r.ita, 1),
+        r.ita_class.name(),
+        skin.fit_delta_e
+            .map(|d| format!(", model fitted within dE00 {}", fmt_num(d, 2)))
+            .unwrap_or_default()
+    ));
+    s.push_str(&format!(
+        "contrast  dE00 {}\n",
+        fmt_num(r.contrast_delta_e, 2)
+    ));
+    s.push_str(&format!(
+        "cool cast {} b* bluer than the skin darkened grey to the dot's lightness \
+         (difference toward hue {}°, dE00 {})\n",
+        fmt_num(r.cool_cast.bluer_b, 2),
+        fmt_num(r.cool_cast.hue_angle_deg, 0),
+        fmt_num(r.cool_cast.delta_e, 2)
+    ));
+    s.push_str(&format!(
+        "model     {} at {} mm below the dermo-epidermal junction, {} mm thick; skin {}; {viewing}\n",
+        mix.join(" + "),
+        fmt_num(depth, 3),
+        fmt_num(thickness, 3),
+        skin.description
+    ));
+    emit(s.as_bytes())
+}
