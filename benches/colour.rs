@@ -5,6 +5,9 @@
 //! - reflectance spectrum -> Lab with precomputed ASTM E308 weights over 1e5 spectra, one core
 //!   (target: >= 5 M spectra/s).
 //!
+//! - one appearance evaluation of a dot in skin (all wavelengths, all layers, to Lab; target:
+//!   under 2 us).
+//!
 //! Run: `cargo bench --bench colour`.
 
 use std::hint::black_box;
@@ -140,5 +143,44 @@ fn bench_spectrum_to_lab(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_delta_e, bench_spectrum_to_lab);
+fn bench_appearance(c: &mut Criterion) {
+    use tinct::appearance::{appear, pigment_optics, Component};
+    use tinct::optics::skin::{SkinOptics, SkinParams};
+    use tinct::pigment::Catalog;
+    let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
+    let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
+    let site = skin.site(0.3, 0.1).unwrap();
+    let cat = Catalog::builtin();
+    let comps = [
+        Component {
+            pigment: cat.get("carbon-black").unwrap(),
+            load_g_m2: 3.0,
+        },
+        Component {
+            pigment: cat.get("iron-oxide-red").unwrap(),
+            load_g_m2: 1.0,
+        },
+    ];
+    let mut g = c.benchmark_group("appearance");
+    g.throughput(Throughput::Elements(1));
+    // The measure: a dot's reflectance through all layers at every wavelength, to Lab.
+    g.bench_function("dot_in_skin_to_lab", |b| {
+        b.iter(|| {
+            let (kx, sx) = pigment_optics(black_box(&comps)).unwrap();
+            table.lab(&site.reflectance(&kx, &sx).unwrap())
+        })
+    });
+    // The whole report: dot and skin colours, sRGB, ITA, contrast and cool cast.
+    g.bench_function("appear_full_report", |b| {
+        b.iter(|| appear(&skin, &site, black_box(&comps), table).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_delta_e,
+    bench_spectrum_to_lab,
+    bench_appearance
+);
 criterion_main!(benches);

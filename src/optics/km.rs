@@ -14,7 +14,7 @@
 //! tau = tanh(beta X) / beta (tau -> X as beta -> 0; tau -> 1/beta as X -> infinity):
 //!
 //! R = (S tau - Rg ((K + S) tau - 1)) / ((K + S - Rg S) tau + 1),
-//! T = 1 / (cosh(beta X) ((K + S) tau + 1)),
+//! T = sech(beta X) / ((K + S) tau + 1),
 //!
 //! which hold without special cases for K = 0 (R = (SX(1-Rg) + Rg) / (1 + SX(1-Rg))), S = 0
 //! (R = Rg exp(-2KX), T = exp(-KX)), X = 0 (R = Rg, T = 1) and very thick layers, and agree with
@@ -61,24 +61,33 @@ pub fn ks_of_r_infinity(r_inf: f64) -> f64 {
     (1.0 - r_inf) * (1.0 - r_inf) / (2.0 * r_inf)
 }
 
-/// tanh(beta X) / beta, and cosh(beta X); X finite and >= 0, from one exponential:
-/// with q = exp(-2 beta X), tanh = (1 - q) / (1 + q) and cosh = (1 + q) / (2 sqrt(q)); below
-/// beta X = 1 the same with e = expm1(-2 beta X) = q - 1, so that small beta X loses nothing to
-/// cancellation. Once q underflows, cosh is infinite and T = 0.
+/// tanh(y) and sech(y) for y > 0 from one exponential e = exp(-y) (q = e^2):
+/// tanh = (1 - q) / (1 + q), sech = 2 e / (1 + q); below y = 1 through expm1, so that small y
+/// loses nothing to cancellation. Once e underflows, sech = 0 (T = 0) and tanh = 1.
 #[inline]
-fn tau_cosh(b: f64, x: f64) -> (f64, f64) {
+fn tanh_sech(y: f64) -> (f64, f64) {
+    if y < 1.0 {
+        let em = (-y).exp_m1();
+        let e = 1.0 + em;
+        let inv = 1.0 / (1.0 + e * e);
+        (-em * (2.0 + em) * inv, 2.0 * e * inv)
+    } else {
+        let e = (-y).exp();
+        let q = e * e;
+        let inv = 1.0 / (1.0 + q);
+        ((1.0 - q) * inv, 2.0 * e * inv)
+    }
+}
+
+/// tau = tanh(beta X) / beta (X when beta X = 0) and sech(beta X); X finite and >= 0.
+#[inline]
+fn tau_sech(b: f64, x: f64) -> (f64, f64) {
     let bx = b * x;
     if bx == 0.0 {
         return (x, 1.0);
     }
-    let (tanh, cosh) = if bx < 1.0 {
-        let e = (-2.0 * bx).exp_m1();
-        (-e / (2.0 + e), (2.0 + e) / (2.0 * (1.0 + e).sqrt()))
-    } else {
-        let q = (-2.0 * bx).exp();
-        ((1.0 - q) / (1.0 + q), (1.0 + q) / (2.0 * q.sqrt()))
-    };
-    (tanh / b, cosh)
+    let (tanh, sech) = tanh_sech(bx);
+    (tanh / b, sech)
 }
 
 /// Reflectance of a layer (K, S per unit thickness; thickness X, which may be infinite) in
@@ -88,7 +97,7 @@ pub fn reflectance_over(k: f64, s: f64, x: f64, rg: f64) -> f64 {
     if x.is_infinite() {
         return if k + s == 0.0 { rg } else { r_infinity(k, s) };
     }
-    let (tau, _) = tau_cosh(beta(k, s), x);
+    let (tau, _) = tau_sech(beta(k, s), x);
     (s * tau - rg * ((k + s) * tau - 1.0)) / ((k + s - rg * s) * tau + 1.0)
 }
 
@@ -103,9 +112,9 @@ pub fn layer_rt(k: f64, s: f64, x: f64) -> (f64, f64) {
             (r_infinity(k, s), 0.0)
         };
     }
-    let (tau, cosh) = tau_cosh(beta(k, s), x);
-    let d = (k + s) * tau + 1.0;
-    (s * tau / d, 1.0 / (cosh * d))
+    let (tau, sech) = tau_sech(beta(k, s), x);
+    let inv_d = 1.0 / ((k + s) * tau + 1.0);
+    (s * tau * inv_d, sech * inv_d)
 }
 
 /// A layer or a stack of layers: its reflectance from above, from below, and its
@@ -141,11 +150,11 @@ impl Slab {
 /// T = T1 T2 / (1 - R1' R2).
 #[inline]
 pub fn stack(top: Slab, bottom: Slab) -> Slab {
-    let d = 1.0 - top.r_below * bottom.r;
+    let inv = 1.0 / (1.0 - top.r_below * bottom.r);
     Slab {
-        r: top.r + top.t * top.t * bottom.r / d,
-        r_below: bottom.r_below + bottom.t * bottom.t * top.r_below / d,
-        t: top.t * bottom.t / d,
+        r: top.r + top.t * top.t * bottom.r * inv,
+        r_below: bottom.r_below + bottom.t * bottom.t * top.r_below * inv,
+        t: top.t * bottom.t * inv,
     }
 }
 

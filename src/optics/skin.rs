@@ -216,6 +216,8 @@ pub struct SkinOptics {
     dermis_s: Bands,
     /// R-infinity of the dermis.
     dermis_r_inf: Bands,
+    /// The skin's own reflectance through its surface.
+    reflectance: Spectrum,
 }
 
 impl SkinOptics {
@@ -259,13 +261,20 @@ impl SkinOptics {
             dermis_s[i] = t.eta * t.dermis_mu_s_prime[i] * per_mm;
             dermis_r_inf[i] = r_infinity(dermis_k[i], dermis_s[i]);
         }
+        let surface = params.surface();
+        let mut own = [0.0; GRID_LEN];
+        for (i, o) in own.iter_mut().enumerate() {
+            let inner = over_background(Slab::symmetric((epi_r[i], epi_t[i])), dermis_r_inf[i]);
+            *o = surface.measured(inner);
+        }
         Ok(SkinOptics {
             params,
-            surface: params.surface(),
+            surface,
             epidermis: (epi_r, epi_t),
             dermis_k,
             dermis_s,
             dermis_r_inf,
+            reflectance: Spectrum::new(own).expect("finite model output"),
         })
     }
 
@@ -276,15 +285,7 @@ impl SkinOptics {
 
     /// Reflectance of the skin itself, as seen through its surface.
     pub fn reflectance(&self) -> Spectrum {
-        let mut out = [0.0; GRID_LEN];
-        for (i, o) in out.iter_mut().enumerate() {
-            let inner = over_background(
-                Slab::symmetric((self.epidermis.0[i], self.epidermis.1[i])),
-                self.dermis_r_inf[i],
-            );
-            *o = self.surface.measured(inner);
-        }
-        Spectrum::new(out).expect("finite model output")
+        self.reflectance
     }
 
     /// The site of a dot: the skin above it evaluated once, for any number of pigment loads.
