@@ -372,11 +372,167 @@ fn spectrum_bad_input() {
 
 #[test]
 fn help_explains_every_subcommand_with_an_example() {
-    for sub in ["convert", "delta-e", "spectrum"] {
+    for sub in ["convert", "delta-e", "spectrum", "pigments", "appear"] {
         tinct()
             .args([sub, "--help"])
             .assert()
             .success()
             .stdout(predicate::str::contains("xample"));
     }
+}
+
+#[test]
+fn pigments_lists_and_shows_with_sources() {
+    let out = tinct().args(["pigments", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"carbon-black") && ids.contains(&"iron-oxide-red"));
+    assert_eq!(v[0]["colour_index"], "PBk7");
+    tinct()
+        .args(["pigments", "show", "carbon-black"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Bond, T. C. & Bergstrom"));
+    let out = tinct()
+        .args(["pigments", "show", "PR101", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["k"].as_array().unwrap().len(), 43);
+    fails_with(
+        tinct().args(["pigments", "show", "PB15:3"]),
+        "unknown pigment",
+    );
+}
+
+#[test]
+fn appear_answers_with_dot_skin_contrast_and_cast() {
+    let dir = tempfile::tempdir().unwrap();
+    let swatch = dir.path().join("dot.svg");
+    let out = tinct()
+        .args([
+            "appear",
+            "--pigment",
+            "carbon-black:10",
+            "--skin",
+            "fitzpatrick:II",
+            "--depth",
+            "0.3mm",
+            "--json",
+            "--swatch",
+        ])
+        .arg(&swatch)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["dot"]["lab"][0].as_f64().unwrap() < v["skin"]["lab"][0].as_f64().unwrap());
+    assert!(v["dot"]["srgb"].as_str().unwrap().starts_with('#'));
+    assert_eq!(v["skin"]["ita_class"], "light");
+    assert!(v["contrast_delta_e"].as_f64().unwrap() > 1.0);
+    assert!(v["cool_cast"]["bluer_b"].as_f64().unwrap() > 0.0);
+    let svg = fs::read_to_string(&swatch).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("<circle"));
+    // A measured skin colour is fitted; a dilution becomes a load.
+    let out = tinct()
+        .args([
+            "appear",
+            "--dilution",
+            "carbon-black:1:6",
+            "--skin",
+            "lab(62 11 17)",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["skin"]["fit_delta_e"].as_f64().unwrap() <= 0.5);
+    assert!(
+        (v["components"][0]["load_g_m2"].as_f64().unwrap() - 25.3 * 2.0 / 3.0 / 7.0).abs() < 1e-9
+    );
+}
+
+#[test]
+fn appear_bad_input() {
+    fails_with(
+        tinct().args([
+            "appear",
+            "--pigment",
+            "PB15:3:10",
+            "--skin",
+            "fitzpatrick:II",
+        ]),
+        "unknown pigment",
+    );
+    fails_with(
+        tinct().args([
+            "appear",
+            "--pigment",
+            "carbon-black:-1",
+            "--skin",
+            "fitzpatrick:II",
+        ]),
+        "load of carbon-black",
+    );
+    fails_with(
+        tinct().args([
+            "appear",
+            "--pigment",
+            "carbon-black:x",
+            "--skin",
+            "fitzpatrick:II",
+        ]),
+        "pigment carbon-black",
+    );
+    fails_with(
+        tinct().args([
+            "appear",
+            "--pigment",
+            "carbon-black:5",
+            "--skin",
+            "fitzpatrick:VII",
+        ]),
+        "Fitzpatrick",
+    );
+    fails_with(
+        tinct().args([
+            "appear",
+            "--pigment",
+            "carbon-black:5",
+            "--skin",
+            "fitzpatrick:II",
+            "--depth",
+            "3mm",
+        ]),
+        "no subcutis",
+    );
+    fails_with(
+        tinct().args([
+            "appear",
+            "--pigment",
+            "carbon-black:5",
+            "--skin",
+            "lab(95 0 0)",
+        ]),
+        "outside what the skin model reaches",
+    );
+    fails_with(
+        tinct().args(["appear", "--skin", "fitzpatrick:II"]),
+        "give at least one",
+    );
 }
