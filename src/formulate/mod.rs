@@ -1,0 +1,320 @@
+//! Recipe matching: which pigments, in which loads, heal to a target colour inside this skin.
+//!
+//! For every subset of the available pigments up to a size, the non-negative loads that
+//! minimise CIEDE2000 between the predicted healed dot ([`crate::appearance`]) and the target
+//! are found with a Nelder-Mead simplex (argmin), from the best of a small deterministic grid of
+//! starts. Loads are parametrised so that they can be neither negative nor more in total than
+//! undiluted ink leaves in the skin (the deposition model, [`crate::pigment::Deposition`]):
+//! total = max * (1 + tanh v0) / 2, shares = softmax(0, v1, ..., v(n-1)).
+//!
+//! A practitioner then mixes whole parts: the shares are rounded to `parts` (largest remainder)
+//! and the dilution to one decimal, and the rounded recipe is evaluated again; recipes are
+//! ranked by that re-evaluated difference, ties toward fewer pigments.
+
+use argmin::core::{CostFunction, Executor, State};
+use argmin::solver::neldermead::NelderMead;
+
+use crate::appearance::{pigment_optics, Component};
+use crate::colorimetry::{Lab, WeightingTable};
+use crate::difference::ciede2000;
+use crate::error::InputError;
+use crate::optics::skin::DotSite;
+use crate::pigment::{Deposition, Pigment};
+
+/// A recipe: pigments with their healed loads, and how close it comes.
+#[derive(Debug, Clone)]
+pub struct Recipe<'a> {
+    /// (pigment, healed load g/m^2), loads as optimised.
+    pub loads: Vec<(&'a Pigment, f64)>,
+    /// The dot's colour with the optimised loads.
+    pub lab: Lab,
+    /// CIEDE2000 to the target with the optimised loads.
+    pub delta_e: f64,
+    /// The same recipe in whole parts and a dilution, when rounding is asked for.
+    pub mixed: Option<Mixed<'a>>,
+    /// Appearance evaluations the optimisation spent on this subset.
+    pub evaluations: u64,
+}
+
+/// A recipe as a practitioner mixes it.
+#[derive(Debug, Clone)]
+pub struct Mixed<'a> {
+    /// (pigment, whole parts).
+    pub parts: Vec<(&'a Pigment, u32)>,
+    /// Parts of diluent per part of the ink mix (1 : N), rounded to 0.1.
+    pub diluent_parts: f64,
+    /// The healed loads that the rounded mix leaves, g/m^2.
+    pub loads: Vec<(&'a Pigment, f64)>,
+    /// The dot's colour with the rounded mix.
+    pub lab: Lab,
+    /// CIEDE2000 to the target with the rounded mix.
+    pub delta_e: f64,
+}
+
+impl Recipe<'_> {
+    /// The difference that ranks the recipe: after rounding when rounded.
+    pub fn ranking_delta_e(&self) -> f64 {
+        self.mixed.as_ref().map_or(self.delta_e, |m| m.delta_e)
+    }
+}
+
+/// The search's inputs.
+#[derive(Debug, Clone)]
+pub struct MatchSpec<'a> {
+    pub site: &'a DotSite,
+    pub table: &'a WeightingTable,
+    pub target: Lab,
+    pub pigments: Vec<&'a Pigment>,
+    /// 1 to 4.
+    pub max_pigments: usize,
+    /// Whole parts per recipe (0: keep the exact loads).
+    pub parts: u32,
+    pub deposition: Deposition,
+}
+
+fn lab_of(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> Lab {
+    let comps: Vec<Component<'_>> = loads
+        .iter()
+        .map(|(p, w)| Component {
+            pigment: p,
+            load_g_m2: *w,
+        })
+        .collect();
+    let (kx, sx) = pigment_optics(&comps).expect("loads are finite and non-negative");
+    table.lab(&site.reflectance(&kx, &sx).expect("finite optics"))
+}
+
+fn loads_of(u: &[f64], max_total: f64) -> Vec<f64> {
+    let total = max_total * 0.5 * (1.0 + u[0].tanh());
+    let mut z = vec![0.0];
+    z.extend_from_slice(&u[1..]);
+    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = z.iter().map(|v| (v - m).exp()).collect();
+    let sum: f64 = e.iter().sum();
+    e.iter().map(|v| total * v / sum).collect()
+}
+
+struct Problem<'a, 'b> {
+    spec: &'b MatchSpec<'a>,
+    subset: Vec<&'a Pigment>,
+    max_total: f64,
+    evaluations: std::cell::Cell<u64>,
+}
+
+impl Problem<'_, '_> {
+    fn cost_of(&self, u: &[f64]) -> f64 {
+        self.evaluations.set(self.evaluations.get() + 1);
+        let w = loads_of(u, self.max_total);
+        let loads: Vec<(&Pigment, f64)> = self.subset.iter().copied().zip(w).collect();
+        ciede2000(
+            lab_of(self.spec.site, self.spec.table, &loads),
+            self.spec.target,
+            1.0,
+            1.0,
+            1.0,
+        )
+    }
+}
+
+impl CostFunction for Problem<'_, '_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, u: &Self::Param) -> Result<f64, argmin::core::Error> {
+        Ok(self.cost_of(u))
+    }
+}
+
+/// Whole parts from shares, largest remainder, summing to `parts`.
+fn round_parts(shares: &[f64], parts: u32) -> Vec<u32> {
+    let exact: Vec<f64> = shares.iter().map(|s| s * f64::from(parts)).collect();
+    let mut out: Vec<u32> = exact.iter().map(|e| e.floor() as u32).collect();
+    let mut left = parts - out.iter().sum::<u32>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    for &i in order.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
+}
+
+fn mix<'a>(spec: &MatchSpec<'a>, loads: &[(&'a Pigment, f64)]) -> Option<Mixed<'a>> {
+    if spec.parts == 0 {
+        return None;
+    }
+    let total: f64 = loads.iter().map(|(_, w)| w).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let shares: Vec<f64> = loads.iter().map(|(_, w)| w / total).collect();
+    let parts = round_parts(&shares, spec.parts);
+    let full = spec.deposition.undiluted_load_g_m2 * spec.deposition.retained_after_healing;
+    // 1 : N with the total healed load; N rounded to 0.1 (at least 0).
+    let n = ((full / total - 1.0).max(0.0) * 10.0).round() / 10.0;
+    let strength = 1.0 / (1.0 + n);
+    let rounded: Vec<(&Pigment, f64)> = loads
+        .iter()
+        .zip(&parts)
+        .map(|((p, _), &k)| (*p, full * strength * f64::from(k) / f64::from(spec.parts)))
+        .collect();
+    let lab = lab_of(spec.site, spec.table, &rounded);
+    Some(Mixed {
+        parts: loads
+            .iter()
+            .zip(&parts)
+            .map(|((p, _), &k)| (*p, k))
+            .collect(),
+        diluent_parts: n,
+        loads: rounded,
+        lab,
+        delta_e: ciede2000(lab, spec.target, 1.0, 1.0, 1.0),
+    })
+}
+
+/// Every subset of `n` items up to size `k`, in a fixed order (smaller first).
+fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for size in 1..=k.min(n) {
+        let mut idx: Vec<usize> = (0..size).collect();
+        loop {
+            out.push(idx.clone());
+            let mut i = size;
+            while i > 0 && idx[i - 1] == n - size + i - 1 {
+                i -= 1;
+            }
+            if i == 0 {
+                break;
+            }
+            idx[i - 1] += 1;
+            for j in i..size {
+                idx[j] = idx[j - 1] + 1;
+            }
+        }
+    }
+    out
+}
+
+fn optimise<'a>(spec: &MatchSpec<'a>, subset: Vec<&'a Pigment>) -> Result<Recipe<'a>, InputError> {
+    let n = subset.len();
+    let max_total = spec.deposition.undiluted_load_g_m2 * spec.deposition.retained_after_healing;
+    let problem = Problem {
+        spec,
+        subset: subset.clone(),
+        max_total,
+        evaluations: std::cell::Cell::new(0),
+    };
+    // Starts: total from very dilute to undiluted, equal shares and each pigment dominant.
+    let mut starts: Vec<Vec<f64>> = Vec::new();
+    for &t in &[-2.5, -1.5, -0.7, 0.0, 0.8, 2.0] {
+        let mut u = vec![t];
+        u.extend(std::iter::repeat_n(0.0, n - 1));
+        starts.push(u.clone());
+        for j in 1..n {
+            let mut v = u.clone();
+            v[j] = 2.0;
+            starts.push(v);
+        }
+        if n > 1 {
+            let mut v = u.clone();
+            for x in v.iter_mut().skip(1) {
+                *x = -2.0;
+            }
+            starts.push(v);
+        }
+    }
+    let best_start = starts
+        .into_iter()
+        .map(|u| (problem.cost_of(&u), u))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("at least one start")
+        .1;
+    let mut simplex = vec![best_start.clone()];
+    for i in 0..n {
+        let mut v = best_start.clone();
+        v[i] += 0.5;
+        simplex.push(v);
+    }
+    let err = |e: argmin::core::Error| InputError::Invalid {
+        field: "match".into(),
+        message: e.to_string(),
+    };
+    let solver = NelderMead::new(simplex)
+        .with_sd_tolerance(1e-7)
+        .map_err(err)?;
+    let res = Executor::new(problem, solver)
+        .configure(|s| s.max_iters(60 * n as u64 + 40))
+        .run()
+        .map_err(err)?;
+    let evaluations = res
+        .problem
+        .problem
+        .as_ref()
+        .map_or(0, |p| p.evaluations.get())
+        + 1
+        + u64::from(spec.parts > 0);
+    let u = res.state().get_best_param().cloned().unwrap_or(best_start);
+    let w = loads_of(&u, max_total);
+    let loads: Vec<(&Pigment, f64)> = subset.into_iter().zip(w).collect();
+    let lab = lab_of(spec.site, spec.table, &loads);
+    let mixed = mix(spec, &loads);
+    Ok(Recipe {
+        delta_e: ciede2000(lab, spec.target, 1.0, 1.0, 1.0),
+        lab,
+        mixed,
+        loads,
+        evaluations,
+    })
+}
+
+/// Searches every subset and returns all recipes, best first (ties toward fewer pigments).
+///
+/// # Errors
+/// No pigments, `max_pigments` outside 1..=4, or the optimiser failing.
+pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Vec<Recipe<'a>>, InputError> {
+    if spec.pigments.is_empty() {
+        return Err(InputError::Invalid {
+            field: "pigments".into(),
+            message: "no pigments to match with".into(),
+        });
+    }
+    if !(1..=4).contains(&spec.max_pigments) {
+        return Err(InputError::OutOfRange {
+            field: "max-pigments".into(),
+            value: spec.max_pigments as f64,
+            expected: "1 to 4".into(),
+        });
+    }
+    let mut out = Vec::new();
+    for s in subsets(spec.pigments.len(), spec.max_pigments) {
+        let subset: Vec<&Pigment> = s.iter().map(|&i| spec.pigments[i]).collect();
+        out.push(optimise(spec, subset)?);
+    }
+    out.sort_by(|a, b| {
+        a.ranking_delta_e()
+            .total_cmp(&b.ranking_delta_e())
+            .then(a.loads.len().cmp(&b.loads.len()))
+    });
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subsets_and_parts() {
+        assert_eq!(subsets(3, 2).len(), 3 + 3);
+        assert_eq!(subsets(4, 3).len(), 4 + 6 + 4);
+        assert_eq!(subsets(2, 4).len(), 3);
+        assert_eq!(round_parts(&[0.55, 0.45], 10), vec![6, 4]);
+        assert_eq!(round_parts(&[1.0 / 3.0; 3], 10).iter().sum::<u32>(), 10);
+        assert_eq!(round_parts(&[1.0], 10), vec![10]);
+    }
+}
