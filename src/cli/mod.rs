@@ -5,6 +5,7 @@
 mod appear;
 mod convert;
 mod delta_e;
+mod match_cmd;
 mod pigments;
 mod spectrum;
 
@@ -80,6 +81,10 @@ pub enum Command {
     ///
     /// Examples: tinct pigments; tinct pigments show carbon-black; tinct pigments --json
     Pigments(pigments::Args),
+    /// The pigment mix and dilution that heal to the target in this client's skin.
+    ///
+    /// Example: tinct match --skin fitzpatrick:III --hair dark-brown
+    Match(match_cmd::Args),
     /// How a pigment dot will look in a client's skin once healed.
     ///
     /// Example: tinct appear --pigment carbon-black:10 --skin fitzpatrick:II --depth 0.3mm
@@ -114,6 +119,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Spectrum(a) => spectrum::run(a),
         Command::Pigments(a) => pigments::run(a),
         Command::Appear(a) => appear::run(a),
+        Command::Match(a) => match_cmd::run(a),
     }
 }
 

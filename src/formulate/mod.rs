@@ -56,6 +56,46 @@ impl Recipe<'_> {
     pub fn ranking_delta_e(&self) -> f64 {
         self.mixed.as_ref().map_or(self.delta_e, |m| m.delta_e)
     }
+
+    /// Pigments that are really in the recipe: whole parts above 0 when rounded, else loads
+    /// above a millionth of the total.
+    pub fn effective_pigments(&self) -> usize {
+        match &self.mixed {
+            Some(m) => m.parts.iter().filter(|(_, k)| *k > 0).count(),
+            None => {
+                let total: f64 = self.loads.iter().map(|(_, w)| w).sum();
+                self.loads.iter().filter(|(_, w)| *w > 1e-6 * total).count()
+            }
+        }
+    }
+
+    /// What makes two recipes the same for a practitioner: the pigments and parts (and
+    /// dilution) when rounded, the loads to 3 significant digits otherwise.
+    fn key(&self) -> String {
+        match &self.mixed {
+            Some(m) => {
+                let mut v: Vec<String> = m
+                    .parts
+                    .iter()
+                    .filter(|(_, k)| *k > 0)
+                    .map(|(p, k)| format!("{}:{k}", p.id))
+                    .collect();
+                v.sort();
+                format!("{} 1:{:.1}", v.join("+"), m.diluent_parts)
+            }
+            None => {
+                let total: f64 = self.loads.iter().map(|(_, w)| w).sum();
+                let mut v: Vec<String> = self
+                    .loads
+                    .iter()
+                    .filter(|(_, w)| *w > 1e-6 * total)
+                    .map(|(p, w)| format!("{}:{:.2e}", p.id, w))
+                    .collect();
+                v.sort();
+                v.join("+")
+            }
+        }
+    }
 }
 
 /// The search's inputs.
@@ -178,6 +218,11 @@ fn mix<'a>(spec: &MatchSpec<'a>, loads: &[(&'a Pigment, f64)]) -> Option<Mixed<'
     })
 }
 
+/// How many pigment subsets a search over `n` pigments with at most `k` per recipe tries.
+pub fn subset_count(n: usize, k: usize) -> usize {
+    subsets(n, k).len()
+}
+
 /// Every subset of `n` items up to size `k`, in a fixed order (smaller first).
 fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
@@ -273,7 +318,8 @@ fn optimise<'a>(spec: &MatchSpec<'a>, subset: Vec<&'a Pigment>) -> Result<Recipe
     })
 }
 
-/// Searches every subset and returns all recipes, best first (ties toward fewer pigments).
+/// Searches every subset and returns the distinct recipes, best first (ties toward fewer
+/// pigments); subsets whose optimum is the same mix (a pigment rounded to no parts) count once.
 ///
 /// # Errors
 /// No pigments, `max_pigments` outside 1..=4, or the optimiser failing.
@@ -299,8 +345,11 @@ pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Vec<Recipe<'a>>, InputError> {
     out.sort_by(|a, b| {
         a.ranking_delta_e()
             .total_cmp(&b.ranking_delta_e())
+            .then(a.effective_pigments().cmp(&b.effective_pigments()))
             .then(a.loads.len().cmp(&b.loads.len()))
     });
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|r| seen.insert(r.key()));
     Ok(out)
 }
 

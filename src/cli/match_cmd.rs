@@ -1,0 +1,479 @@
+//! `tinct match`.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use tinct::appearance::{appear, pigment_optics, resolve_skin, Component, SkinInput};
+use tinct::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_srgb};
+use tinct::colorimetry::text::{fmt_num, format_lab};
+use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
+use tinct::difference::ciede2000;
+use tinct::formulate::{search, MatchSpec, Recipe};
+use tinct::optics::skin::{DotSite, SkinOptics};
+use tinct::pigment::{Catalog, Deposition, Pigment};
+use tinct::InputError;
+
+use super::appear::parse_mm;
+use super::pigments::load_catalog;
+use super::{emit, emit_json, CliError, EXIT_FAILED};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The client's skin: fitzpatrick:I .. VI, a measured colour such as "lab(62 11 17)", or a
+    /// spectrum CSV file.
+    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
+    pub skin: String,
+    /// Hair colour: a preset (black, dark-brown) or a measured colour such as "lab(30 5 8)".
+    #[arg(long, value_name = "HAIR", allow_hyphen_values = true)]
+    pub hair: Option<String>,
+    /// follicle (dots that read as shaved hair; target = hair), shading (skin and hair blended at
+    /// --coverage), or scar (scar skin pigmented to match the skin around it).
+    #[arg(long, default_value = "follicle", value_name = "INTENT")]
+    pub intent: String,
+    /// Hair coverage for --intent shading, area fraction 0..1.
+    #[arg(long, default_value_t = 0.5, value_name = "FRACTION")]
+    pub coverage: f64,
+    /// The scar's skin for --intent scar (default: the client's skin without melanin).
+    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
+    pub scar_skin: Option<String>,
+    /// An explicit target colour instead of an intent, e.g. "lab(35 4 6)".
+    #[arg(long, value_name = "COLOR", allow_hyphen_values = true)]
+    pub target: Option<String>,
+    /// Pigments to use, comma-separated ids (default: the whole catalog).
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    pub pigments: Vec<String>,
+    /// A kit file (TOML): `pigments = ["id", ...]` and optional `[[entries]]` (catalog entries).
+    #[arg(long, value_name = "FILE")]
+    pub kit: Option<PathBuf>,
+    /// Extra catalog entries (TOML); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Vec<PathBuf>,
+    /// Most pigments in one recipe, 1 to 4.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub max_pigments: usize,
+    /// Illuminants, the first primary: e.g. D65,A,F11.
+    #[arg(long, default_value = "D65,A,F11", value_name = "LIST", value_delimiter = ',')]
+    pub illuminants: Vec<String>,
+    /// Standard observer: 10 (CIE 1964) or 2.
+    #[arg(long, default_value = "10", value_name = "DEGREES")]
+    pub observer: String,
+    /// Depth of the dot below the dermo-epidermal junction.
+    #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
+    pub depth: String,
+    /// Thickness of the pigmented layer.
+    #[arg(long, default_value = "0.1mm", value_name = "THICKNESS")]
+    pub thickness: String,
+    /// Whole parts to mix (0 keeps the exact loads).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub parts: u32,
+    /// How many recipes to show.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub top: usize,
+    /// Exit 1 when no recipe comes within this dE00 (the closest is still printed).
+    #[arg(long, value_name = "DE00")]
+    pub tolerance: Option<f64>,
+    /// How far (dE00) a fitted measured skin may be from the measurement.
+    #[arg(long, default_value_t = 0.5, value_name = "DE00")]
+    pub skin_tolerance: f64,
+    /// Write an SVG with the target, the skin and the top recipes side by side.
+    #[arg(long, value_name = "FILE")]
+    pub swatch: Option<PathBuf>,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn skin_input(text: &str) -> Result<SkinInput, CliError> {
+    if let Some(i) = SkinInput::parse(text)? {
+        return Ok(i);
+    }
+    let path = PathBuf::from(text);
+    if !path.exists() {
+        return Err(InputError::Malformed {
+            field: "skin".into(),
+            value: text.to_string(),
+            expected: "fitzpatrick:I..VI, a colour such as lab(62 11 17), or a spectrum CSV file"
+                .into(),
+        }
+        .into());
+    }
+    let bytes = tinct::io::read_file(&path)?;
+    let t = tinct::io::read_spectra_csv(&bytes, false).map_err(|e| e.at(&path.display().to_string()))?;
+    Ok(SkinInput::Spectrum(t.rows[0].spectrum.clone()))
+}
+
+fn kit(path: &PathBuf, catalog: Catalog) -> Result<(Catalog, Vec<String>), CliError> {
+    let name = path.display().to_string();
+    let bytes = tinct::io::read_file(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
+        field: name.clone(),
+        message: "not UTF-8 text".into(),
+    })?;
+    let v: toml::Table = toml::from_str(&text).map_err(|e| InputError::Invalid {
+        field: name.clone(),
+        message: e.message().to_string(),
+    })?;
+    let mut catalog = catalog;
+    let mut ids = Vec::new();
+    if let Some(entries) = v.get("entries").and_then(|e| e.as_array()) {
+        for (i, e) in entries.iter().enumerate() {
+            let t = toml::to_string(e).map_err(|err| InputError::Invalid {
+                field: format!("{name}: entries[{i}]"),
+                message: err.to_string(),
+            })?;
+            let p = Pigment::from_toml(&t, &format!("{name}: entries[{i}]"))?;
+            ids.push(p.id.clone());
+            catalog = catalog.with(p);
+        }
+    }
+    if let Some(list) = v.get("pigments").and_then(|e| e.as_array()) {
+        for x in list {
+            let id = x.as_str().ok_or_else(|| InputError::Invalid {
+                field: format!("{name}: pigments"),
+                message: "a list of catalog ids (strings)".into(),
+            })?;
+            catalog.get(id)?;
+            ids.push(id.to_string());
+        }
+    }
+    if ids.is_empty() {
+        return Err(InputError::Invalid {
+            field: name,
+            message: "no pigments (give pigments = [\"id\", ...] or [[entries]])".into(),
+        }
+        .into());
+    }
+    Ok((catalog, ids))
+}
+
+/// The special metamerism index for a change of illuminant (CIE 015:2004, with a
+/// multiplicative correction of the reference mismatch), evaluated with CIEDE2000: the dot
+/// under the test illuminant, its XYZ scaled by target/dot under the reference, against the
+/// target's corresponding colour under the test illuminant (Bradford). Returns (dE00 under the
+/// test illuminant without correction, the index).
+fn metamerism(
+    dot_ref: Xyz,
+    dot_test: Xyz,
+    target_ref: Xyz,
+    white_ref: Xyz,
+    white_test: Xyz,
+) -> (f64, f64) {
+    let target_test = bradford_adapt(target_ref, white_ref, white_test);
+    let corrected = Xyz::new(
+        dot_test.x * target_ref.x / dot_ref.x,
+        dot_test.y * target_ref.y / dot_ref.y,
+        dot_test.z * target_ref.z / dot_ref.z,
+    );
+    let t = xyz_to_lab(target_test, white_test);
+    (
+        ciede2000(t, xyz_to_lab(dot_test, white_test), 1.0, 1.0, 1.0),
+        ciede2000(t, xyz_to_lab(corrected, white_test), 1.0, 1.0, 1.0),
+    )
+}
+
+struct Evaluated {
+    loads: Vec<(String, f64, Option<u32>)>,
+    diluent_parts: Option<f64>,
+    lab: Lab,
+    srgb: String,
+    delta_e: f64,
+    delta_e_exact: f64,
+    under: Vec<(String, f64, f64)>,
+    cool_bluer_b: f64,
+}
+
+fn evaluate(
+    r: &Recipe<'_>,
+    skin: &SkinOptics,
+    site: &DotSite,
+    tables: &[(Illuminant, &WeightingTable)],
+    target: Lab,
+) -> Result<Evaluated, CliError> {
+    let (loads_used, parts, n): (Vec<(&Pigment, f64)>, Option<Vec<u32>>, Option<f64>) = match &r.mixed {
+        Some(m) => (
+            m.loads.clone(),
+            Some(m.parts.iter().map(|(_, k)| *k).collect()),
+            Some(m.diluent_parts),
+        ),
+        None => (r.loads.clone(), None, None),
+    };
+    let comps: Vec<Component<'_>> = loads_used
+        .iter()
+        .map(|(p, w)| Component { pigment: p, load_g_m2: *w })
+        .collect();
+    let (kx, sx) = pigment_optics(&comps)?;
+    let spectrum = site.reflectance(&kx, &sx)?;
+    let (_, ref_table) = tables[0];
+    let white_ref = ref_table.white();
+    let dot_ref = ref_table.xyz(&spectrum);
+    let lab = xyz_to_lab(dot_ref, white_ref);
+    let target_ref = lab_to_xyz(target, white_ref);
+    let mut under = Vec::new();
+    for (ill, t) in &tables[1..] {
+        let (d, m) = metamerism(dot_ref, t.xyz(&spectrum), target_ref, white_ref, t.white());
+        under.push((ill.name().to_string(), d, m));
+    }
+    let a = appear(skin, site, &comps, ref_table)?;
+    Ok(Evaluated {
+        loads: loads_used
+            .iter()
+            .enumerate()
+            .map(|(i, (p, w))| (p.id.clone(), *w, parts.as_ref().map(|v| v[i])))
+            .collect(),
+        diluent_parts: n,
+        lab,
+        srgb: xyz_to_srgb(dot_ref, white_ref).hex(),
+        delta_e: ciede2000(lab, target, 1.0, 1.0, 1.0),
+        delta_e_exact: r.delta_e,
+        under,
+        cool_bluer_b: a.cool_cast.bluer_b,
+    })
+}
+
+pub fn run(a: Args) -> Result<(), CliError> {
+    if a.illuminants.is_empty() {
+        return Err(InputError::Invalid {
+            field: "illuminants".into(),
+            message: "give at least one".into(),
+        }
+        .into());
+    }
+    let observer: Observer = a.observer.parse()?;
+    let mut tables = Vec::new();
+    for name in &a.illuminants {
+        let ill: Illuminant = name.parse()?;
+        tables.push((ill, WeightingTable::for_grid(Viewing::new(ill, observer))));
+    }
+    let (primary, table) = tables[0];
+    let viewing = Viewing::new(primary, observer);
+    let mut catalog = load_catalog(&a.catalog)?;
+    let mut ids: Vec<String> = a.pigments.iter().map(|s| s.trim().to_string()).collect();
+    if let Some(k) = &a.kit {
+        let (c, kit_ids) = kit(k, catalog)?;
+        catalog = c;
+        ids.extend(kit_ids);
+    }
+    let pigments: Vec<&Pigment> = if ids.is_empty() {
+        catalog.pigments().iter().collect()
+    } else {
+        let mut v: Vec<&Pigment> = Vec::new();
+        for id in &ids {
+            let p = catalog.get(id)?;
+            if !v.iter().any(|q| q.id == p.id) {
+                v.push(p);
+            }
+        }
+        v
+    };
+    let depth = parse_mm("depth", &a.depth)?;
+    let thickness = parse_mm("thickness", &a.thickness)?;
+    let skin = resolve_skin(&skin_input(&a.skin)?, table, a.skin_tolerance)?;
+    let skin_lab = table.lab(&skin.optics.reflectance());
+    // Target and the skin the dot sits in.
+    let intent = a.intent.trim().to_ascii_lowercase();
+    let (target, target_label, dot_skin) = if let Some(t) = &a.target {
+        let lab = tinct::colorimetry::text::parse(t).map_err(|e| e.at("target"))?.to_lab(table.white());
+        (lab, format!("target {}", format_lab(lab)), skin.optics.clone())
+    } else {
+        match intent.as_str() {
+            "follicle" | "shading" => {
+                let hair_text = a.hair.as_deref().ok_or_else(|| InputError::Invalid {
+                    field: "hair".into(),
+                    message: format!("--intent {intent} needs --hair (e.g. --hair dark-brown) or --target"),
+                })?;
+                let hair = tinct::hair::hair_colour(hair_text, table.white())?;
+                if intent == "follicle" {
+                    (hair, format!("hair {hair_text} (follicle)"), skin.optics.clone())
+                } else {
+                    if !(a.coverage.is_finite() && (0.0..=1.0).contains(&a.coverage)) {
+                        return Err(InputError::OutOfRange {
+                            field: "coverage".into(),
+                            value: a.coverage,
+                            expected: "an area fraction from 0 to 1".into(),
+                        }
+                        .into());
+                    }
+                    // Blended in reflectance: XYZ is linear in reflectance.
+                    let w = table.white();
+                    let (h, s) = (lab_to_xyz(hair, w), lab_to_xyz(skin_lab, w));
+                    let c = a.coverage;
+                    let mixed = Xyz::new(
+                        c * h.x + (1.0 - c) * s.x,
+                        c * h.y + (1.0 - c) * s.y,
+                        c * h.z + (1.0 - c) * s.z,
+                    );
+                    let lab = xyz_to_lab(mixed, w);
+                    (lab, format!("{}% hair {hair_text} over the skin (shading)", fmt_num(c * 100.0, 1)), skin.optics.clone())
+                }
+            }
+            "scar" => {
+                let scar = match &a.scar_skin {
+                    Some(t) => resolve_skin(&skin_input(t)?, table, a.skin_tolerance)?.optics,
+                    None => SkinOptics::new(tinct::optics::skin::SkinParams {
+                        melanosome_fraction: 0.0,
+                        ..skin.params
+                    })?,
+                };
+                (skin_lab, "the surrounding skin (scar)".to_string(), scar)
+            }
+            other => {
+                return Err(InputError::Unknown {
+                    field: "intent".into(),
+                    kind: "intent",
+                    value: other.to_string(),
+                    known: "follicle, shading, scar (or --target)".into(),
+                }
+                .into())
+            }
+        }
+    };
+    let site = dot_skin.site(depth, thickness)?;
+    let spec = MatchSpec {
+        site: &site,
+        table,
+        target,
+        pigments,
+        max_pigments: a.max_pigments,
+        parts: a.parts,
+        deposition: Deposition::default(),
+    };
+    let recipes = search(&spec)?;
+    let evaluations: u64 = recipes.iter().map(|r| r.evaluations).sum();
+    let shown: Vec<Evaluated> = recipes
+        .iter()
+        .take(a.top.max(1))
+        .map(|r| evaluate(r, &dot_skin, &site, &tables, target))
+        .collect::<Result<_, _>>()?;
+    let best = shown[0].delta_e;
+    let reached = a.tolerance.is_none_or(|t| best <= t);
+    if let Some(path) = &a.swatch {
+        let dots: Vec<(String, String)> = std::iter::once((
+            format!("target {}", format_lab(target)),
+            xyz_to_srgb(lab_to_xyz(target, table.white()), table.white()).hex(),
+        ))
+        .chain(shown.iter().enumerate().map(|(i, e)| {
+            (format!("#{} dE00 {}", i + 1, fmt_num(e.delta_e, 2)), e.srgb.clone())
+        }))
+        .collect();
+        let svg = tinct::report::dots_on_skin_svg(
+            &format!("{target_label}; {viewing}"),
+            &xyz_to_srgb(lab_to_xyz(skin_lab, table.white()), table.white()).hex(),
+            &skin.description,
+            &dots,
+        );
+        tinct::io::write_atomic(path, svg.as_bytes())?;
+    }
+    if a.json {
+        let rs: Vec<_> = shown
+            .iter()
+            .map(|e| {
+                json!({
+                    "components": e.loads.iter().map(|(id, w, p)| json!({"pigment": id, "load_g_m2": w, "parts": p})).collect::<Vec<_>>(),
+                    "diluent_parts": e.diluent_parts,
+                    "lab": [e.lab.l, e.lab.a, e.lab.b], "srgb": e.srgb,
+                    "delta_e": e.delta_e, "delta_e_exact_loads": e.delta_e_exact,
+                    "delta_e_under": e.under.iter().map(|(n, d, _)| (n.clone(), json!(d))).collect::<serde_json::Map<_, _>>(),
+                    "metamerism": e.under.iter().map(|(n, _, m)| (n.clone(), json!(m))).collect::<serde_json::Map<_, _>>(),
+                    "cool_cast_bluer_b": e.cool_bluer_b,
+                })
+            })
+            .collect();
+        emit_json(&json!({
+            "target": {"lab": [target.l, target.a, target.b], "what": target_label},
+            "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description},
+            "recipes": rs,
+            "reached": reached,
+            "evaluations": evaluations,
+            "metamerism_index": "CIE 015:2004 special metamerism index (change in illuminant), multiplicative correction, CIEDE2000; target under the test illuminant by Bradford adaptation",
+            "illuminants": a.illuminants, "observer": observer.degrees(), "depth_mm": depth,
+        }))?;
+    } else {
+        let mut s = format!(
+            "target    {}  {}\nskin      {}  {}\ndot       {} mm below the dermo-epidermal junction, {} mm thick; {viewing}\n\n",
+            format_lab(target),
+            target_label,
+            format_lab(skin_lab),
+            skin.description,
+            fmt_num(depth, 3),
+            fmt_num(thickness, 3)
+        );
+        let extra: Vec<String> = tables[1..].iter().map(|(i, _)| i.name().to_string()).collect();
+        s.push_str(&format!(
+            "{:<3} {:<44} {:<26} {:>6} {}{:>6}\n",
+            "#",
+            if a.parts > 0 { "mix (parts; ink : diluent)" } else { "loads (g/m^2)" },
+            "healed dot",
+            "dE00",
+            extra.iter().map(|n| format!("{:>10}", format!("{n} dE/M"))).collect::<String>(),
+            "cast"
+        ));
+        for (i, e) in shown.iter().enumerate() {
+            let mix = match e.diluent_parts {
+                Some(n) => format!(
+                    "{}; 1:{}",
+                    e.loads
+                        .iter()
+                        .filter(|(_, _, p)| p.unwrap_or(0) > 0)
+                        .map(|(id, _, p)| format!("{} {id}", p.unwrap_or(0)))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                    fmt_num(n, 1)
+                ),
+                None => e
+                    .loads
+                    .iter()
+                    .filter(|(_, w, _)| *w > 1e-6 * e.loads.iter().map(|l| l.1).sum::<f64>())
+                    .map(|(id, w, _)| format!("{id} {}", fmt_num(*w, 3)))
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            };
+            s.push_str(&format!(
+                "{:<3} {:<44} {:<26} {:>6} {}{:>6}\n",
+                i + 1,
+                mix,
+                format!("{} {}", format_lab(Lab::new(
+                    (e.lab.l * 10.0).round() / 10.0,
+                    (e.lab.a * 10.0).round() / 10.0,
+                    (e.lab.b * 10.0).round() / 10.0
+                )), e.srgb),
+                fmt_num(e.delta_e, 2),
+                e.under
+                    .iter()
+                    .map(|(_, d, m)| format!("{:>10}", format!("{}/{}", fmt_num(*d, 1), fmt_num(*m, 2))))
+                    .collect::<String>(),
+                fmt_num(e.cool_bluer_b, 1)
+            ));
+        }
+        if best > 1.0 {
+            s.push_str(&format!(
+                "\nThe target is out of reach: the closest recipe heals {} dE00 away ({}). \
+                 In this skin at this depth no mix of these pigments heals {} than {}.\n",
+                fmt_num(best, 2),
+                format_lab(shown[0].lab),
+                if target.l < shown[0].lab.l { "darker" } else { "closer" },
+                format_lab(shown[0].lab)
+            ));
+        }
+        s.push_str(&format!(
+            "\nLoads are healed g/m^2 (undiluted ink leaves {} g/m^2); dE/M: dE00 under that light / CIE 15 special metamerism index.\n{} pigment subsets searched ({} distinct recipes), {} appearance evaluations.\n",
+            fmt_num(Deposition::default().undiluted_load_g_m2 * Deposition::default().retained_after_healing, 2),
+            tinct::formulate::subset_count(spec.pigments.len(), spec.max_pigments),
+            recipes.len(),
+            evaluations
+        ));
+        emit(s.as_bytes())?;
+    }
+    if reached {
+        Ok(())
+    } else {
+        Err(CliError {
+            code: EXIT_FAILED,
+            message: format!(
+                "no recipe reaches dE00 <= {} (the closest: {})",
+                a.tolerance.unwrap_or(0.0),
+                fmt_num(best, 2)
+            ),
+        })
+    }
+}
