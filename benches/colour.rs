@@ -6,7 +6,8 @@
 //!   (target: >= 5 M spectra/s).
 //!
 //! - one appearance evaluation of a dot in skin (all wavelengths, all layers, to Lab; target:
-//!   under 2 us).
+//!   under 2 us);
+//! - a full recipe search over the built-in catalog, up to 3 pigments (target: under 50 ms).
 //!
 //! Run: `cargo bench --bench colour`.
 
@@ -177,10 +178,36 @@ fn bench_appearance(c: &mut Criterion) {
     g.finish();
 }
 
+fn bench_match(c: &mut Criterion) {
+    use tinct::formulate::{search, MatchSpec};
+    use tinct::optics::skin::{SkinOptics, SkinParams};
+    use tinct::pigment::{Catalog, Deposition};
+    let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
+    let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
+    let site = skin.site(0.3, 0.1).unwrap();
+    let spec = MatchSpec {
+        site: &site,
+        table,
+        target: tinct::Lab::new(55.0, 2.0, 8.0),
+        pigments: Catalog::builtin().pigments().iter().collect(),
+        max_pigments: 3,
+        parts: 10,
+        deposition: Deposition::default(),
+    };
+    let mut g = c.benchmark_group("match");
+    g.sample_size(20);
+    // Every subset of the built-in catalog up to 3 pigments, rounding included (target: < 50 ms).
+    g.bench_function("full_search_catalog_3_pigments", |b| {
+        b.iter(|| search(black_box(&spec)).unwrap())
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_delta_e,
     bench_spectrum_to_lab,
-    bench_appearance
+    bench_appearance,
+    bench_match
 );
 criterion_main!(benches);

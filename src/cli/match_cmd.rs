@@ -53,7 +53,12 @@ pub struct Args {
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub max_pigments: usize,
     /// Illuminants, the first primary: e.g. D65,A,F11.
-    #[arg(long, default_value = "D65,A,F11", value_name = "LIST", value_delimiter = ',')]
+    #[arg(
+        long,
+        default_value = "D65,A,F11",
+        value_name = "LIST",
+        value_delimiter = ','
+    )]
     pub illuminants: Vec<String>,
     /// Standard observer: 10 (CIE 1964) or 2.
     #[arg(long, default_value = "10", value_name = "DEGREES")]
@@ -99,7 +104,8 @@ fn skin_input(text: &str) -> Result<SkinInput, CliError> {
         .into());
     }
     let bytes = tinct::io::read_file(&path)?;
-    let t = tinct::io::read_spectra_csv(&bytes, false).map_err(|e| e.at(&path.display().to_string()))?;
+    let t = tinct::io::read_spectra_csv(&bytes, false)
+        .map_err(|e| e.at(&path.display().to_string()))?;
     Ok(SkinInput::Spectrum(t.rows[0].spectrum.clone()))
 }
 
@@ -190,17 +196,21 @@ fn evaluate(
     tables: &[(Illuminant, &WeightingTable)],
     target: Lab,
 ) -> Result<Evaluated, CliError> {
-    let (loads_used, parts, n): (Vec<(&Pigment, f64)>, Option<Vec<u32>>, Option<f64>) = match &r.mixed {
-        Some(m) => (
-            m.loads.clone(),
-            Some(m.parts.iter().map(|(_, k)| *k).collect()),
-            Some(m.diluent_parts),
-        ),
-        None => (r.loads.clone(), None, None),
-    };
+    let (loads_used, parts, n): (Vec<(&Pigment, f64)>, Option<Vec<u32>>, Option<f64>) =
+        match &r.mixed {
+            Some(m) => (
+                m.loads.clone(),
+                Some(m.parts.iter().map(|(_, k)| *k).collect()),
+                Some(m.diluent_parts),
+            ),
+            None => (r.loads.clone(), None, None),
+        };
     let comps: Vec<Component<'_>> = loads_used
         .iter()
-        .map(|(p, w)| Component { pigment: p, load_g_m2: *w })
+        .map(|(p, w)| Component {
+            pigment: p,
+            load_g_m2: *w,
+        })
         .collect();
     let (kx, sx) = pigment_optics(&comps)?;
     let spectrum = site.reflectance(&kx, &sx)?;
@@ -273,18 +283,30 @@ pub fn run(a: Args) -> Result<(), CliError> {
     // Target and the skin the dot sits in.
     let intent = a.intent.trim().to_ascii_lowercase();
     let (target, target_label, dot_skin) = if let Some(t) = &a.target {
-        let lab = tinct::colorimetry::text::parse(t).map_err(|e| e.at("target"))?.to_lab(table.white());
-        (lab, format!("target {}", format_lab(lab)), skin.optics.clone())
+        let lab = tinct::colorimetry::text::parse(t)
+            .map_err(|e| e.at("target"))?
+            .to_lab(table.white());
+        (
+            lab,
+            format!("target {}", format_lab(lab)),
+            skin.optics.clone(),
+        )
     } else {
         match intent.as_str() {
             "follicle" | "shading" => {
                 let hair_text = a.hair.as_deref().ok_or_else(|| InputError::Invalid {
                     field: "hair".into(),
-                    message: format!("--intent {intent} needs --hair (e.g. --hair dark-brown) or --target"),
+                    message: format!(
+                        "--intent {intent} needs --hair (e.g. --hair dark-brown) or --target"
+                    ),
                 })?;
                 let hair = tinct::hair::hair_colour(hair_text, table.white())?;
                 if intent == "follicle" {
-                    (hair, format!("hair {hair_text} (follicle)"), skin.optics.clone())
+                    (
+                        hair,
+                        format!("hair {hair_text} (follicle)"),
+                        skin.optics.clone(),
+                    )
                 } else {
                     if !(a.coverage.is_finite() && (0.0..=1.0).contains(&a.coverage)) {
                         return Err(InputError::OutOfRange {
@@ -304,7 +326,14 @@ pub fn run(a: Args) -> Result<(), CliError> {
                         c * h.z + (1.0 - c) * s.z,
                     );
                     let lab = xyz_to_lab(mixed, w);
-                    (lab, format!("{}% hair {hair_text} over the skin (shading)", fmt_num(c * 100.0, 1)), skin.optics.clone())
+                    (
+                        lab,
+                        format!(
+                            "{}% hair {hair_text} over the skin (shading)",
+                            fmt_num(c * 100.0, 1)
+                        ),
+                        skin.optics.clone(),
+                    )
                 }
             }
             "scar" => {
@@ -353,7 +382,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
             xyz_to_srgb(lab_to_xyz(target, table.white()), table.white()).hex(),
         ))
         .chain(shown.iter().enumerate().map(|(i, e)| {
-            (format!("#{} dE00 {}", i + 1, fmt_num(e.delta_e, 2)), e.srgb.clone())
+            (
+                format!("#{} dE00 {}", i + 1, fmt_num(e.delta_e, 2)),
+                e.srgb.clone(),
+            )
         }))
         .collect();
         let svg = tinct::report::dots_on_skin_svg(
@@ -398,14 +430,24 @@ pub fn run(a: Args) -> Result<(), CliError> {
             fmt_num(depth, 3),
             fmt_num(thickness, 3)
         );
-        let extra: Vec<String> = tables[1..].iter().map(|(i, _)| i.name().to_string()).collect();
+        let extra: Vec<String> = tables[1..]
+            .iter()
+            .map(|(i, _)| i.name().to_string())
+            .collect();
         s.push_str(&format!(
             "{:<3} {:<44} {:<26} {:>6} {}{:>6}\n",
             "#",
-            if a.parts > 0 { "mix (parts; ink : diluent)" } else { "loads (g/m^2)" },
+            if a.parts > 0 {
+                "mix (parts; ink : diluent)"
+            } else {
+                "loads (g/m^2)"
+            },
             "healed dot",
             "dE00",
-            extra.iter().map(|n| format!("{:>10}", format!("{n} dE/M"))).collect::<String>(),
+            extra
+                .iter()
+                .map(|n| format!("{:>10}", format!("{n} dE/M")))
+                .collect::<String>(),
             "cast"
         ));
         for (i, e) in shown.iter().enumerate() {
@@ -432,27 +474,42 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 "{:<3} {:<44} {:<26} {:>6} {}{:>6}\n",
                 i + 1,
                 mix,
-                format!("{} {}", format_lab(Lab::new(
-                    (e.lab.l * 10.0).round() / 10.0,
-                    (e.lab.a * 10.0).round() / 10.0,
-                    (e.lab.b * 10.0).round() / 10.0
-                )), e.srgb),
+                format!(
+                    "{} {}",
+                    format_lab(Lab::new(
+                        (e.lab.l * 10.0).round() / 10.0,
+                        (e.lab.a * 10.0).round() / 10.0,
+                        (e.lab.b * 10.0).round() / 10.0
+                    )),
+                    e.srgb
+                ),
                 fmt_num(e.delta_e, 2),
                 e.under
                     .iter()
-                    .map(|(_, d, m)| format!("{:>10}", format!("{}/{}", fmt_num(*d, 1), fmt_num(*m, 2))))
+                    .map(|(_, d, m)| format!(
+                        "{:>10}",
+                        format!("{}/{}", fmt_num(*d, 1), fmt_num(*m, 2))
+                    ))
                     .collect::<String>(),
                 fmt_num(e.cool_bluer_b, 1)
             ));
         }
         if best > 1.0 {
+            let lightest_needed = target.l < shown[0].lab.l;
             s.push_str(&format!(
-                "\nThe target is out of reach: the closest recipe heals {} dE00 away ({}). \
-                 In this skin at this depth no mix of these pigments heals {} than {}.\n",
+                "\nThe target is out of reach: the closest recipe heals {} dE00 away, at {}.{}\n",
                 fmt_num(best, 2),
                 format_lab(shown[0].lab),
-                if target.l < shown[0].lab.l { "darker" } else { "closer" },
-                format_lab(shown[0].lab)
+                if lightest_needed {
+                    format!(
+                        " In this skin at {} mm no mix of these pigments heals darker than L* {}; \
+                         a shallower dot reads darker.",
+                        fmt_num(depth, 3),
+                        fmt_num(shown[0].lab.l, 1)
+                    )
+                } else {
+                    String::new()
+                }
             ));
         }
         s.push_str(&format!(

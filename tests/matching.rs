@@ -1,0 +1,252 @@
+//! Recipe matching (issue 4, item 7): known mixes are found again; loads are never negative;
+//! single-pigment searches return single pigments; unreachable targets say so; the rounded mix
+//! is evaluated again, not assumed.
+
+use assert_cmd::Command;
+use tinct::appearance::{appear, Component};
+use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
+use tinct::formulate::{search, MatchSpec};
+use tinct::optics::skin::{SkinOptics, SkinParams};
+use tinct::pigment::{Catalog, Deposition};
+
+fn table() -> &'static WeightingTable {
+    WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964))
+}
+
+fn target_of(skin: &SkinOptics, depth: f64, mix: &[(&str, f64)]) -> Lab {
+    let cat = Catalog::builtin();
+    let comps: Vec<Component<'_>> = mix
+        .iter()
+        .map(|(id, w)| Component {
+            pigment: cat.get(id).unwrap(),
+            load_g_m2: *w,
+        })
+        .collect();
+    let site = skin.site(depth, 0.1).unwrap();
+    let a = appear(skin, &site, &comps, table()).unwrap();
+    Lab::new(a.dot.lab[0], a.dot.lab[1], a.dot.lab[2])
+}
+
+#[test]
+fn known_mixes_are_matched_within_0_3() {
+    let cat = Catalog::builtin();
+    let mixes: [&[(&str, f64)]; 4] = [
+        &[("carbon-black", 2.0), ("iron-oxide-red", 1.5)],
+        &[("iron-oxide-red", 4.0)],
+        &[
+            ("carbon-black", 0.5),
+            ("titanium-dioxide", 3.0),
+            ("iron-oxide-black", 2.0),
+        ],
+        &[("iron-oxide-black", 0.8), ("iron-oxide-red", 0.3)],
+    ];
+    for (pt, depth) in [("II", 0.2), ("IV", 0.4)] {
+        let skin = SkinOptics::new(SkinParams::fitzpatrick(pt).unwrap()).unwrap();
+        let site = skin.site(depth, 0.1).unwrap();
+        for mix in mixes {
+            let spec = MatchSpec {
+                site: &site,
+                table: table(),
+                target: target_of(&skin, depth, mix),
+                pigments: cat.pigments().iter().collect(),
+                max_pigments: 3,
+                parts: 0,
+                deposition: Deposition::default(),
+            };
+            let r = search(&spec).unwrap();
+            assert!(r[0].delta_e <= 0.3, "{pt} {mix:?}: best {}", r[0].delta_e);
+            for rec in &r {
+                assert!(rec.loads.iter().all(|(_, w)| *w >= 0.0 && w.is_finite()));
+            }
+        }
+    }
+}
+
+#[test]
+fn one_pigment_at_most_and_rounding_is_re_evaluated() {
+    let cat = Catalog::builtin();
+    let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
+    let site = skin.site(0.3, 0.1).unwrap();
+    let target = target_of(
+        &skin,
+        0.3,
+        &[("carbon-black", 0.7), ("iron-oxide-red", 2.3)],
+    );
+    let spec = MatchSpec {
+        site: &site,
+        table: table(),
+        target,
+        pigments: cat.pigments().iter().collect(),
+        max_pigments: 1,
+        parts: 10,
+        deposition: Deposition::default(),
+    };
+    let r = search(&spec).unwrap();
+    assert_eq!(r.len(), 4);
+    for rec in &r {
+        assert_eq!(rec.loads.len(), 1);
+        let Some(m) = rec.mixed.as_ref() else {
+            // A pigment that only makes things worse optimises to no load: nothing to mix.
+            assert_eq!(rec.loads[0].1, 0.0);
+            continue;
+        };
+        // The rounded mix's colour is computed from its own loads, not copied.
+        let again = {
+            let comps: Vec<Component<'_>> = m
+                .loads
+                .iter()
+                .map(|(p, w)| Component {
+                    pigment: p,
+                    load_g_m2: *w,
+                })
+                .collect();
+            appear(&skin, &site, &comps, table()).unwrap().dot.lab
+        };
+        assert!((again[0] - m.lab.l).abs() < 1e-9 && (again[2] - m.lab.b).abs() < 1e-9);
+        assert_eq!(m.parts.iter().map(|(_, k)| k).sum::<u32>(), 10);
+    }
+    // With two pigments allowed the mixture does better than any single pigment.
+    let two = search(&MatchSpec {
+        max_pigments: 2,
+        ..spec.clone()
+    })
+    .unwrap();
+    assert!(two[0].delta_e < r.iter().map(|x| x.delta_e).fold(f64::INFINITY, f64::min));
+}
+
+#[test]
+fn unreachable_targets_say_so_and_tolerance_exits_1() {
+    // Black hair is darker than any dot can heal in this skin at this depth.
+    let out = Command::cargo_bin("tinct")
+        .unwrap()
+        .args([
+            "match",
+            "--skin",
+            "fitzpatrick:III",
+            "--hair",
+            "black",
+            "--tolerance",
+            "2",
+            "--top",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("out of reach") && text.contains("darker than"),
+        "{text}"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no recipe reaches dE00 <= 2"), "{err}");
+    // JSON shape.
+    let out = Command::cargo_bin("tinct")
+        .unwrap()
+        .args([
+            "match",
+            "--skin",
+            "fitzpatrick:III",
+            "--target",
+            "lab(55 2 8)",
+            "--json",
+            "--top",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["target"]["lab"][0], 55.0);
+    let r0 = &v["recipes"][0];
+    assert!(r0["components"][0]["pigment"].is_string());
+    assert!(r0["components"][0]["load_g_m2"].as_f64().unwrap() >= 0.0);
+    assert!(r0["metamerism"]["A"].is_number() && r0["metamerism"]["F11"].is_number());
+    assert!(r0["delta_e"].as_f64().unwrap() < 3.0);
+}
+
+#[test]
+fn match_bad_input() {
+    let run = |args: &[&str]| {
+        Command::cargo_bin("tinct")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for (args, needle) in [
+        (vec!["match", "--skin", "fitzpatrick:III"], "needs --hair"),
+        (
+            vec!["match", "--skin", "fitzpatrick:III", "--hair", "blond"],
+            "no published measurement",
+        ),
+        (
+            vec![
+                "match",
+                "--skin",
+                "fitzpatrick:III",
+                "--hair",
+                "black",
+                "--max-pigments",
+                "5",
+            ],
+            "max-pigments",
+        ),
+        (
+            vec![
+                "match",
+                "--skin",
+                "fitzpatrick:III",
+                "--hair",
+                "black",
+                "--pigments",
+                "PB15:3",
+            ],
+            "unknown pigment",
+        ),
+        (
+            vec![
+                "match",
+                "--skin",
+                "fitzpatrick:III",
+                "--hair",
+                "black",
+                "--intent",
+                "tribal",
+            ],
+            "intent",
+        ),
+        (
+            vec![
+                "match",
+                "--skin",
+                "fitzpatrick:III",
+                "--hair",
+                "black",
+                "--intent",
+                "shading",
+                "--coverage",
+                "2",
+            ],
+            "coverage",
+        ),
+        (
+            vec![
+                "match",
+                "--skin",
+                "fitzpatrick:III",
+                "--hair",
+                "black",
+                "--illuminants",
+                "D65,Z",
+            ],
+            "illuminant",
+        ),
+    ] {
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1);
+    }
+}
