@@ -109,7 +109,7 @@ fn skin_input(text: &str) -> Result<SkinInput, CliError> {
     Ok(SkinInput::Spectrum(t.rows[0].spectrum.clone()))
 }
 
-fn kit(path: &PathBuf, catalog: Catalog) -> Result<(Catalog, Vec<String>), CliError> {
+fn kit(path: &std::path::Path, catalog: Catalog) -> Result<(Catalog, Vec<String>), CliError> {
     let name = path.display().to_string();
     let bytes = tinct::io::read_file(path)?;
     let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
@@ -196,15 +196,15 @@ fn evaluate(
     tables: &[(Illuminant, &WeightingTable)],
     target: Lab,
 ) -> Result<Evaluated, CliError> {
-    let (loads_used, parts, n): (Vec<(&Pigment, f64)>, Option<Vec<u32>>, Option<f64>) =
-        match &r.mixed {
-            Some(m) => (
-                m.loads.clone(),
-                Some(m.parts.iter().map(|(_, k)| *k).collect()),
-                Some(m.diluent_parts),
-            ),
-            None => (r.loads.clone(), None, None),
-        };
+    type Used<'p> = (Vec<(&'p Pigment, f64)>, Option<Vec<u32>>, Option<f64>);
+    let (loads_used, parts, n): Used<'_> = match &r.mixed {
+        Some(m) => (
+            m.loads.clone(),
+            Some(m.parts.iter().map(|(_, k)| *k).collect()),
+            Some(m.diluent_parts),
+        ),
+        None => (r.loads.clone(), None, None),
+    };
     let comps: Vec<Component<'_>> = loads_used
         .iter()
         .map(|(p, w)| Component {
