@@ -497,7 +497,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         if best > 1.0 {
             let lightest_needed = target.l < shown[0].lab.l;
             s.push_str(&format!(
-                "\nThe target is out of reach: the closest recipe heals {} dE00 away, at {}.{}\n",
+                "\nNo recipe reaches the target: the closest heals {} dE00 away, at {}.{}\n",
                 fmt_num(best, 2),
                 format_lab(shown[0].lab),
                 if lightest_needed {
