@@ -135,7 +135,7 @@ fn unreachable_targets_say_so_and_tolerance_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("out of reach") && text.contains("darker than"),
+        text.contains("No recipe reaches the target") && text.contains("darker than"),
         "{text}"
     );
     let err = String::from_utf8(out.stderr).unwrap();
