@@ -212,12 +212,19 @@ pub fn resolve_skin(
             )
         }
         SkinInput::Spectrum(m) => {
-            let s = m.to_spectrum();
-            let fit = fit_skin(start, SkinTarget::Spectrum(&s))?;
+            // Fitted to the measured spectrum's colour under these viewing conditions: what the
+            // practitioner sees and the matching works in. (A least-squares fit to the spectrum
+            // itself, SkinTarget::Spectrum, trades colour for spectral shape: 4 dE00 on the
+            // ColorChecker's light-skin patch.)
+            let lab = table.lab(&m.to_spectrum());
+            let fit = fit_skin(start, SkinTarget::Lab(lab, table))?;
             (
                 fit.params,
-                "fitted to a measured spectrum".to_string(),
-                Some(table.lab(&s)),
+                format!(
+                    "fitted to a measured spectrum ({})",
+                    crate::colorimetry::text::format_lab(lab)
+                ),
+                Some(lab),
             )
         }
     };

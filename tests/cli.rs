@@ -536,3 +536,92 @@ fn appear_bad_input() {
         "give at least one",
     );
 }
+
+#[test]
+fn appear_fits_a_measured_skin_spectrum() {
+    // The ColorChecker "light skin" patch (Ohta 1997) as a measured skin spectrum.
+    let dir = tempfile::tempdir().unwrap();
+    let src = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/examples/colorchecker_ohta_10nm.csv"),
+    )
+    .unwrap();
+    let mut lines = src.lines().filter(|l| !l.starts_with('#'));
+    let header = lines.next().unwrap();
+    let light_skin = lines.find(|l| l.starts_with("02_light_skin")).unwrap();
+    let input = dir.path().join("skin.csv");
+    fs::write(&input, format!("{header}\n{light_skin}\n")).unwrap();
+    let out = tinct()
+        .args([
+            "appear",
+            "--pigment",
+            "carbon-black:5",
+            "--json",
+            "--skin-tolerance",
+            "3",
+            "--skin",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["skin"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("fitted to a measured spectrum"));
+    assert!(v["skin"]["fit_delta_e"].as_f64().unwrap() < 3.0);
+}
+
+#[test]
+fn match_with_a_kit_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = dir.path().join("kit.toml");
+    fs::write(
+        &kit,
+        "pigments = [\"carbon-black\"]\n\n[[entries]]\nid = \"supplier-brown\"\nname = \"Supplier brown\"\ncolour_index = \"PBr7\"\n\
+         [entries.optics]\nmodel = \"tabulated\"\nwavelengths_nm = [360.0, 560.0, 780.0]\nk_m2_g = [3.0, 2.0, 0.5]\ns_m2_g = [0.5, 0.8, 1.0]\n",
+    )
+    .unwrap();
+    let out = tinct()
+        .args([
+            "match",
+            "--skin",
+            "fitzpatrick:III",
+            "--target",
+            "lab(55 2 8)",
+            "--json",
+            "--kit",
+        ])
+        .arg(&kit)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let used: Vec<String> = v["recipes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["pigment"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert!(
+        used.iter()
+            .all(|p| p == "carbon-black" || p == "supplier-brown"),
+        "{used:?}"
+    );
+    assert!(used.iter().any(|p| p == "supplier-brown"));
+}

@@ -12,7 +12,7 @@ use tinct::pigment::{Deposition, Dilution};
 use tinct::InputError;
 
 use super::pigments::load_catalog;
-use super::{emit, emit_json, CliError};
+use super::{emit, emit_json, swatch, CliError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -203,13 +203,15 @@ pub fn run(a: Args) -> Result<(), CliError> {
     }
     let mut s = String::new();
     s.push_str(&format!(
-        "dot       {}  {}  {}\n",
+        "dot       {}{}  {}  {}\n",
+        swatch(&r.dot.srgb),
         lab_text(r.dot.lab),
         format_lch(lch),
         r.dot.srgb
     ));
     s.push_str(&format!(
-        "skin      {}  {}  ITA {}° ({}){}\n",
+        "skin      {}{}  {}  ITA {}° ({}){}\n",
+        swatch(&r.skin.srgb),
         lab_text(r.skin.lab),
         r.skin.srgb,
         fmt_num(r.ita, 1),

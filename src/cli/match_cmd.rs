@@ -16,7 +16,7 @@ use tinct::InputError;
 
 use super::appear::parse_mm;
 use super::pigments::load_catalog;
-use super::{emit, emit_json, CliError, EXIT_FAILED};
+use super::{emit, emit_json, swatch, CliError, EXIT_FAILED};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -434,8 +434,13 @@ pub fn run(a: Args) -> Result<(), CliError> {
             .iter()
             .map(|(i, _)| i.name().to_string())
             .collect();
+        let pad = if swatch("#000000").is_empty() {
+            ""
+        } else {
+            "       "
+        };
         s.push_str(&format!(
-            "{:<3} {:<44} {:<26} {:>6} {}{:>6}\n",
+            "{:<3} {pad}{:<44} {:<26} {:>6} {}{:>6}\n",
             "#",
             if a.parts > 0 {
                 "mix (parts; ink : diluent)"
@@ -471,8 +476,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
                     .join(" + "),
             };
             s.push_str(&format!(
-                "{:<3} {:<44} {:<26} {:>6} {}{:>6}\n",
+                "{:<3} {}{:<44} {:<26} {:>6} {}{:>6}\n",
                 i + 1,
+                swatch(&e.srgb),
                 mix,
                 format!(
                     "{} {}",

@@ -154,3 +154,20 @@ pub fn emit_json(value: &serde_json::Value) -> Result<(), CliError> {
     s.push('\n');
     emit(s.as_bytes())
 }
+
+/// A block of the colour `#rrggbb` in 24-bit ANSI colour, when stdout is a terminal and
+/// NO_COLOR is not set (https://no-color.org); otherwise nothing.
+pub fn swatch(hex: &str) -> String {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
+        return String::new();
+    }
+    let h = hex.trim_start_matches('#');
+    let byte = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    format!(
+        "\x1b[48;2;{};{};{}m      \x1b[0m ",
+        byte(0),
+        byte(2),
+        byte(4)
+    )
+}
