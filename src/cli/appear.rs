@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use tinct::appearance::{appear, resolve_skin, Component, SkinInput};
+use tinct::appearance::{appear, resolve_skin, Component};
 use tinct::colorimetry::spaces::lab_to_lch;
 use tinct::colorimetry::text::{fmt_num, format_lab, format_lch};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
@@ -12,7 +12,7 @@ use tinct::pigment::{Deposition, Dilution};
 use tinct::InputError;
 
 use super::pigments::load_catalog;
-use super::{emit, emit_json, swatch, CliError};
+use super::{emit, emit_json, skin_input, swatch, CliError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -145,26 +145,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         }
         .into());
     }
-    let input = match SkinInput::parse(&a.skin)? {
-        Some(i) => i,
-        None => {
-            let path = PathBuf::from(&a.skin);
-            if !path.exists() {
-                return Err(InputError::Malformed {
-                    field: "skin".into(),
-                    value: a.skin.clone(),
-                    expected:
-                        "fitzpatrick:I..VI, a colour such as lab(62 11 17), or a spectrum CSV file"
-                            .into(),
-                }
-                .into());
-            }
-            let bytes = tinct::io::read_file(&path)?;
-            let t = tinct::io::read_spectra_csv(&bytes, false)
-                .map_err(|e| e.at(&path.display().to_string()))?;
-            SkinInput::Spectrum(t.rows[0].spectrum.clone())
-        }
-    };
+    let input = skin_input(&a.skin)?;
     let skin = resolve_skin(&input, table, a.skin_tolerance)?;
     let site = skin.optics.site(depth, thickness)?;
     let r = appear(&skin.optics, &site, &components, table)?;

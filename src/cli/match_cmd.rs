@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use tinct::appearance::{appear, pigment_optics, resolve_skin, Component, SkinInput};
+use tinct::appearance::{appear, pigment_optics, resolve_skin, Component};
 use tinct::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
@@ -16,7 +16,7 @@ use tinct::InputError;
 
 use super::appear::parse_mm;
 use super::pigments::load_catalog;
-use super::{emit, emit_json, swatch, CliError, EXIT_FAILED};
+use super::{emit, emit_json, skin_input, swatch, CliError, EXIT_FAILED};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -87,26 +87,6 @@ pub struct Args {
     /// Print one JSON document.
     #[arg(long)]
     pub json: bool,
-}
-
-fn skin_input(text: &str) -> Result<SkinInput, CliError> {
-    if let Some(i) = SkinInput::parse(text)? {
-        return Ok(i);
-    }
-    let path = PathBuf::from(text);
-    if !path.exists() {
-        return Err(InputError::Malformed {
-            field: "skin".into(),
-            value: text.to_string(),
-            expected: "fitzpatrick:I..VI, a colour such as lab(62 11 17), or a spectrum CSV file"
-                .into(),
-        }
-        .into());
-    }
-    let bytes = tinct::io::read_file(&path)?;
-    let t = tinct::io::read_spectra_csv(&bytes, false)
-        .map_err(|e| e.at(&path.display().to_string()))?;
-    Ok(SkinInput::Spectrum(t.rows[0].spectrum.clone()))
 }
 
 fn kit(path: &std::path::Path, catalog: Catalog) -> Result<(Catalog, Vec<String>), CliError> {

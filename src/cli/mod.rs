@@ -171,3 +171,26 @@ pub fn swatch(hex: &str) -> String {
         byte(4)
     )
 }
+
+/// The `--skin` argument: a preset, a colour, or a spectrum CSV file (its first row).
+pub fn skin_input(text: &str) -> Result<tinct::appearance::SkinInput, CliError> {
+    if let Some(i) = tinct::appearance::SkinInput::parse(text)? {
+        return Ok(i);
+    }
+    let path = std::path::PathBuf::from(text);
+    if !path.exists() {
+        return Err(InputError::Malformed {
+            field: "skin".into(),
+            value: text.to_string(),
+            expected: "fitzpatrick:I..VI, a colour such as lab(62 11 17), or a spectrum CSV file"
+                .into(),
+        }
+        .into());
+    }
+    let bytes = tinct::io::read_file(&path)?;
+    let t = tinct::io::read_spectra_csv(&bytes, false)
+        .map_err(|e| e.at(&path.display().to_string()))?;
+    Ok(tinct::appearance::SkinInput::Spectrum(
+        t.rows[0].spectrum.clone(),
+    ))
+}

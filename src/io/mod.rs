@@ -73,6 +73,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     Ok(())
 }
 
+/// A CSV parser's error as a one-line input error naming the line.
+pub(crate) fn csv_error(e: csv::Error) -> crate::error::InputError {
+    crate::error::InputError::Invalid {
+        field: e
+            .position()
+            .map(|p| format!("line {}", p.line()))
+            .unwrap_or_else(|| "input".into()),
+        message: format!("not valid CSV ({e})"),
+    }
+}
+
 /// Shortest text that parses back to the same f64.
 pub(crate) fn fmt_f64(v: f64, buf: &mut ryu::Buffer) -> &str {
     buf.format_finite(v)

@@ -201,13 +201,7 @@ fn quoted(input: &[u8], method: DeltaE) -> Result<Vec<u8>, InputError> {
         .flexible(true)
         .comment(Some(b'#'))
         .from_reader(input);
-    let csv_err = |e: csv::Error| InputError::Invalid {
-        field: e
-            .position()
-            .map(|p| format!("line {}", p.line()))
-            .unwrap_or_else(|| "input".into()),
-        message: format!("not valid CSV ({e})"),
-    };
+    let csv_err = super::csv_error;
     let header = rdr.byte_headers().map_err(csv_err)?.clone();
     let names: Vec<String> = header
         .iter()

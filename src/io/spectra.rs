@@ -55,13 +55,7 @@ pub fn read_spectra_csv(input: &[u8], percent: bool) -> Result<SpectraTable, Inp
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
         .from_reader(input);
-    let csv_err = |e: csv::Error| InputError::Invalid {
-        field: e
-            .position()
-            .map(|p| format!("line {}", p.line()))
-            .unwrap_or_else(|| "input".into()),
-        message: format!("not valid CSV ({e})"),
-    };
+    let csv_err = super::csv_error;
     let header = rdr.headers().map_err(csv_err)?.clone();
     if header.len() < 2 {
         return Err(InputError::Invalid {
