@@ -4,10 +4,36 @@ mod cli;
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            e.exit()
+        }
+        Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // `tinct` alone: the overview, as a usage error.
+            let _ = e.print();
+            return ExitCode::from(cli::EXIT_BAD_INPUT);
+        }
+        Err(e) => {
+            // Usage errors in one line, like every other bad input.
+            // clap's message runs to the first blank line (then come usage and tips).
+            let text = e.to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!(
+                "tinct: {} (see tinct --help)",
+                message.join(" ").trim_start_matches("error: ")
+            );
+            return ExitCode::from(cli::EXIT_BAD_INPUT);
+        }
+    };
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

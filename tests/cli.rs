@@ -625,3 +625,64 @@ fn match_with_a_kit_file() {
     );
     assert!(used.iter().any(|p| p == "supplier-brown"));
 }
+
+#[test]
+fn usage_errors_are_one_line_too() {
+    fails_with(
+        tinct().args(["convert", "lab(1 2 3)", "--to", "lab", "--bogus"]),
+        "unexpected argument '--bogus'",
+    );
+    fails_with(tinct().args(["delta-e", "lab(1 2 3)"]), "<B>");
+    fails_with(tinct().args(["frobnicate"]), "unrecognized subcommand");
+    tinct().arg("--version").assert().success();
+}
+
+#[test]
+fn convert_reads_and_writes_every_form() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = tinct().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // The CSS D65 XYZ of sRGB white is the D65 white: Lab 100 0 0 under D65 2 deg (to the
+    // small difference between the table white and the sRGB white).
+    let v = json(&[
+        "convert",
+        "color(xyz-d65 0.95047 1 1.08883)",
+        "--to",
+        "lab",
+        "--json",
+    ]);
+    assert!((v["value"][0].as_f64().unwrap() - 100.0).abs() < 0.01);
+    let v = json(&[
+        "convert",
+        "color(srgb-linear 1 1 1)",
+        "--to",
+        "srgb",
+        "--json",
+    ]);
+    assert_eq!(v["srgb"]["hex"], "#ffffff");
+    let v = json(&[
+        "convert",
+        "lab(50 0 0)",
+        "--to",
+        "xyy",
+        "--json",
+        "--illuminant",
+        "A",
+        "--observer",
+        "10",
+    ]);
+    let white = v["white"].as_array().unwrap();
+    let sum: f64 = white.iter().map(|x| x.as_f64().unwrap()).sum();
+    assert!((v["value"][0].as_f64().unwrap() - white[0].as_f64().unwrap() / sum).abs() < 1e-9);
+    tinct()
+        .args(["convert", "#8a5a44", "--to", "xyz"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("X "));
+}
