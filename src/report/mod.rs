@@ -19,7 +19,7 @@ pub fn dots_on_skin_svg(
 ) -> String {
     let n = dots.len().max(1);
     let cell = 220;
-    let width = cell * n + 40;
+    let width = (cell * n + 40).max(560);
     let height = 330;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
@@ -31,8 +31,9 @@ pub fn dots_on_skin_svg(
         esc(title),
         width - 40
     );
+    let left = 20 + (width - 40 - cell * n) / 2;
     for (i, (label, hex)) in dots.iter().enumerate() {
-        let cx = 20 + cell * i + cell / 2;
+        let cx = left + cell * i + cell / 2;
         out.push_str(&format!(
             "<circle cx=\"{cx}\" cy=\"150\" r=\"70\" fill=\"{hex}\"/>\n\
              <text x=\"{cx}\" y=\"284\" text-anchor=\"middle\">{}</text>\n\
