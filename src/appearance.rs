@@ -6,6 +6,22 @@
 //! when aiming at "darker skin". The dot is bluer than that by `bluer_b` (b* of the grey-darkened
 //! skin minus the dot's), in the direction `hue_angle_deg` of the difference dot - reference in
 //! the a*b* plane (about 270 degrees = toward blue), by `delta_e` CIEDE2000.
+//!
+//! ```
+//! use tinct::appearance::{appear, Component};
+//! use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
+//! use tinct::optics::skin::{SkinOptics, SkinParams};
+//! use tinct::pigment::Catalog;
+//!
+//! let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
+//! let skin = SkinOptics::new(SkinParams::fitzpatrick("II")?)?;
+//! let site = skin.site(0.3, 0.1)?; // 0.3 mm below the dermo-epidermal junction, 0.1 mm thick
+//! let black = Catalog::builtin().get("carbon-black")?;
+//! let a = appear(&skin, &site, &[Component { pigment: black, load_g_m2: 10.0 }], table)?;
+//! assert!(a.dot.lab[0] < a.skin.lab[0]); // darker than the skin ...
+//! assert!(a.cool_cast.bluer_b > 0.0); // ... and bluer than a grey darkening of it
+//! # Ok::<(), tinct::InputError>(())
+//! ```
 
 use serde::Serialize;
 

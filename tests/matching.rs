@@ -250,3 +250,65 @@ fn match_bad_input() {
         assert_eq!(err.trim_end().lines().count(), 1);
     }
 }
+
+#[test]
+fn shading_and_scar_targets() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = Command::cargo_bin("tinct")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // Shading: the target lies between the skin and the hair, and moves toward the hair with
+    // coverage.
+    let l_of = |v: &serde_json::Value| v["target"]["lab"][0].as_f64().unwrap();
+    let low = json(&[
+        "match",
+        "--skin",
+        "fitzpatrick:II",
+        "--hair",
+        "black",
+        "--intent",
+        "shading",
+        "--coverage",
+        "0.2",
+        "--json",
+        "--top",
+        "1",
+    ]);
+    let high = json(&[
+        "match",
+        "--skin",
+        "fitzpatrick:II",
+        "--hair",
+        "black",
+        "--intent",
+        "shading",
+        "--coverage",
+        "0.6",
+        "--json",
+        "--top",
+        "1",
+    ]);
+    let skin_l = low["skin"]["lab"][0].as_f64().unwrap();
+    assert!(l_of(&low) < skin_l && l_of(&high) < l_of(&low) && l_of(&high) > 18.0);
+    // Scar: the target is the surrounding skin.
+    let scar = json(&[
+        "match",
+        "--skin",
+        "fitzpatrick:IV",
+        "--intent",
+        "scar",
+        "--json",
+        "--top",
+        "1",
+    ]);
+    assert_eq!(scar["target"]["lab"], scar["skin"]["lab"]);
+}

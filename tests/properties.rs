@@ -222,3 +222,46 @@ mod kubelka_munk {
         }
     }
 }
+
+mod robustness {
+    use proptest::prelude::*;
+    use tinct::colorimetry::text::parse;
+    use tinct::difference::DeltaE;
+    use tinct::io::{delta_e_csv, read_spectra_csv};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn colour_text_never_panics(s in ".{0,40}") {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn colour_text_like_input_never_panics(
+            f in prop_oneof![Just("lab"), Just("lch"), Just("oklab"), Just("oklch"), Just("rgb"), Just("color")],
+            body in "[0-9a-z%. ,/+-]{0,30}"
+        ) {
+            let _ = parse(&format!("{f}({body})"));
+            let _ = parse(&format!("#{body}"));
+        }
+
+        #[test]
+        fn csv_readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = delta_e_csv(&bytes, DeltaE::default());
+            let _ = read_spectra_csv(&bytes, false);
+        }
+
+        #[test]
+        fn pair_csv_like_input_never_panics(rows in proptest::collection::vec("[0-9a-z.,\" -]{0,40}", 0..6)) {
+            let text = format!("L1,a1,b1,L2,a2,b2,x\n{}", rows.join("\n"));
+            if let Ok(out) = delta_e_csv(text.as_bytes(), DeltaE::default()) {
+                // Whatever is accepted comes out with a finite difference on every row.
+                for line in String::from_utf8(out).unwrap().lines().skip(1) {
+                    let v: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+                    prop_assert!(v.is_finite() && v >= 0.0);
+                }
+            }
+        }
+    }
+}
