@@ -1,30 +1,10 @@
 //! The real `tinct` binary, end to end: output, exit codes, one-line errors, no partial files,
 //! inputs never overwritten.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::fs;
 
-use crate::common::data_path;
-
-fn tinct() -> Command {
-    Command::cargo_bin("tinct").expect("binary built")
-}
-
-/// A bad-input run: exit 2, one line on stderr that contains `needle`, nothing on stdout.
-fn fails_with(cmd: &mut Command, needle: &str) {
-    let out = cmd.output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(err.contains(needle), "stderr {err:?} lacks {needle:?}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
-    assert!(
-        out.stdout.is_empty(),
-        "stdout: {:?}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(!err.contains("panicked"));
-}
+use crate::common::{data_path, fails_with, json_of, tinct};
 
 #[test]
 fn delta_e_prints_sharma_pair_1() {
@@ -415,27 +395,21 @@ fn pigments_lists_and_shows_with_sources() {
 fn appear_answers_with_dot_skin_contrast_and_cast() {
     let dir = tempfile::tempdir().unwrap();
     let swatch = dir.path().join("dot.svg");
-    let out = tinct()
-        .args([
-            "appear",
-            "--pigment",
-            "carbon-black:10",
-            "--skin",
-            "fitzpatrick:II",
-            "--depth",
-            "0.3mm",
-            "--json",
-            "--swatch",
-        ])
-        .arg(&swatch)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json_of(
+        tinct()
+            .args([
+                "appear",
+                "--pigment",
+                "carbon-black:10",
+                "--skin",
+                "fitzpatrick:II",
+                "--depth",
+                "0.3mm",
+                "--json",
+                "--swatch",
+            ])
+            .arg(&swatch),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["dot"]["lab"][0].as_f64().unwrap() < v["skin"]["lab"][0].as_f64().unwrap());
     assert!(v["dot"]["srgb"].as_str().unwrap().starts_with('#'));
     assert_eq!(v["skin"]["ita_class"], "light");
@@ -444,23 +418,14 @@ fn appear_answers_with_dot_skin_contrast_and_cast() {
     let svg = fs::read_to_string(&swatch).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("<circle"));
     // A measured skin colour is fitted; a dilution becomes a load.
-    let out = tinct()
-        .args([
-            "appear",
-            "--dilution",
-            "carbon-black:1:6",
-            "--skin",
-            "lab(62 11 17)",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_of(tinct().args([
+        "appear",
+        "--dilution",
+        "carbon-black:1:6",
+        "--skin",
+        "lab(62 11 17)",
+        "--json",
+    ]));
     assert!(v["skin"]["fit_delta_e"].as_f64().unwrap() <= 0.5);
     assert!(
         (v["components"][0]["load_g_m2"].as_f64().unwrap() - 25.3 * 2.0 / 3.0 / 7.0).abs() < 1e-9
@@ -551,25 +516,19 @@ fn appear_fits_a_measured_skin_spectrum() {
     let light_skin = lines.find(|l| l.starts_with("02_light_skin")).unwrap();
     let input = dir.path().join("skin.csv");
     fs::write(&input, format!("{header}\n{light_skin}\n")).unwrap();
-    let out = tinct()
-        .args([
-            "appear",
-            "--pigment",
-            "carbon-black:5",
-            "--json",
-            "--skin-tolerance",
-            "3",
-            "--skin",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json_of(
+        tinct()
+            .args([
+                "appear",
+                "--pigment",
+                "carbon-black:5",
+                "--json",
+                "--skin-tolerance",
+                "3",
+                "--skin",
+            ])
+            .arg(&input),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["skin"]["source"]
         .as_str()
         .unwrap()
@@ -587,25 +546,19 @@ fn match_with_a_kit_file() {
          [entries.optics]\nmodel = \"tabulated\"\nwavelengths_nm = [360.0, 560.0, 780.0]\nk_m2_g = [3.0, 2.0, 0.5]\ns_m2_g = [0.5, 0.8, 1.0]\n",
     )
     .unwrap();
-    let out = tinct()
-        .args([
-            "match",
-            "--skin",
-            "fitzpatrick:III",
-            "--target",
-            "lab(55 2 8)",
-            "--json",
-            "--kit",
-        ])
-        .arg(&kit)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json_of(
+        tinct()
+            .args([
+                "match",
+                "--skin",
+                "fitzpatrick:III",
+                "--target",
+                "lab(55 2 8)",
+                "--json",
+                "--kit",
+            ])
+            .arg(&kit),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let used: Vec<String> = v["recipes"]
         .as_array()
         .unwrap()
@@ -639,15 +592,7 @@ fn usage_errors_are_one_line_too() {
 
 #[test]
 fn convert_reads_and_writes_every_form() {
-    let json = |args: &[&str]| -> serde_json::Value {
-        let out = tinct().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let json = |args: &[&str]| json_of(tinct().args(args));
     // The CSS D65 XYZ of sRGB white is the D65 white: Lab 100 0 0 under D65 2 deg (to the
     // small difference between the table white and the sRGB white).
     let v = json(&[

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use assert_cmd::Command;
+
 pub fn data_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
@@ -58,4 +60,35 @@ impl Table {
     pub fn s<'a>(&self, row: &'a [String], name: &str) -> &'a str {
         &row[self.col(name)]
     }
+}
+
+/// The real `tinct` binary.
+pub fn tinct() -> Command {
+    Command::cargo_bin("tinct").expect("binary built")
+}
+
+/// Runs a command that must succeed and print one JSON document; returns the document.
+pub fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON document")
+}
+
+/// A bad-input run: exit 2, one line on stderr that contains `needle`, nothing on stdout.
+pub fn fails_with(cmd: &mut Command, needle: &str) {
+    let out = cmd.output().expect("the binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains(needle), "stderr {err:?} lacks {needle:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!err.contains("panicked"));
 }

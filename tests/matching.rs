@@ -2,7 +2,7 @@
 //! single-pigment searches return single pigments; unreachable targets say so; the rounded mix
 //! is evaluated again, not assumed.
 
-use assert_cmd::Command;
+use crate::common::{fails_with, json_of, tinct};
 use tinct::appearance::{appear, Component};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
 use tinct::formulate::{search, MatchSpec};
@@ -117,8 +117,7 @@ fn one_pigment_at_most_and_rounding_is_re_evaluated() {
 #[test]
 fn unreachable_targets_say_so_and_tolerance_exits_1() {
     // Black hair is darker than any dot can heal in this skin at this depth.
-    let out = Command::cargo_bin("tinct")
-        .unwrap()
+    let out = tinct()
         .args([
             "match",
             "--skin",
@@ -141,22 +140,18 @@ fn unreachable_targets_say_so_and_tolerance_exits_1() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no recipe reaches dE00 <= 2"), "{err}");
     // JSON shape.
-    let out = Command::cargo_bin("tinct")
-        .unwrap()
-        .args([
-            "match",
-            "--skin",
-            "fitzpatrick:III",
-            "--target",
-            "lab(55 2 8)",
-            "--json",
-            "--top",
-            "2",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut out = tinct();
+    out.args([
+        "match",
+        "--skin",
+        "fitzpatrick:III",
+        "--target",
+        "lab(55 2 8)",
+        "--json",
+        "--top",
+        "2",
+    ]);
+    let v = json_of(&mut out);
     assert_eq!(v["target"]["lab"][0], 55.0);
     let r0 = &v["recipes"][0];
     assert!(r0["components"][0]["pigment"].is_string());
@@ -167,13 +162,6 @@ fn unreachable_targets_say_so_and_tolerance_exits_1() {
 
 #[test]
 fn match_bad_input() {
-    let run = |args: &[&str]| {
-        Command::cargo_bin("tinct")
-            .unwrap()
-            .args(args)
-            .output()
-            .unwrap()
-    };
     for (args, needle) in [
         (vec!["match", "--skin", "fitzpatrick:III"], "needs --hair"),
         (
@@ -243,29 +231,13 @@ fn match_bad_input() {
             "illuminant",
         ),
     ] {
-        let out = run(&args);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(needle), "{args:?}: {err}");
-        assert_eq!(err.trim_end().lines().count(), 1);
+        fails_with(tinct().args(&args), needle);
     }
 }
 
 #[test]
 fn shading_and_scar_targets() {
-    let json = |args: &[&str]| -> serde_json::Value {
-        let out = Command::cargo_bin("tinct")
-            .unwrap()
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let json = |args: &[&str]| json_of(tinct().args(args));
     // Shading: the target lies between the skin and the hair, and moves toward the hair with
     // coverage.
     let l_of = |v: &serde_json::Value| v["target"]["lab"][0].as_f64().unwrap();
