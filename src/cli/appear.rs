@@ -153,6 +153,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
         .iter()
         .map(|c| format!("{} {} g/m^2", c.pigment.id, fmt_num(c.load_g_m2, 3)))
         .collect();
+    // The whole mix as one ink: the dilution whose healed load is the total (when one exists).
+    let total: f64 = components.iter().map(|c| c.load_g_m2).sum();
+    let as_dilution = deposition.dilution_for(total).ok();
     if let Some(path) = &a.swatch {
         let svg = tinct::report::dots_on_skin_svg(
             &format!("{} at {} mm, {viewing}", mix.join(" + "), fmt_num(depth, 3)),
@@ -179,6 +182,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "cool_cast": r.cool_cast,
             "components": components.iter().map(|c| json!({"pigment": c.pigment.id, "load_g_m2": c.load_g_m2})).collect::<Vec<_>>(),
             "depth_mm": depth, "thickness_mm": thickness,
+            "total_load_g_m2": total,
+            "as_dilution": as_dilution.map(|d| format!("1:{}", fmt_num(d.diluent_parts, 1))),
             "illuminant": viewing.illuminant.name(), "observer": viewing.observer.degrees(),
         }));
     }
@@ -213,8 +218,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
         fmt_num(r.cool_cast.delta_e, 2)
     ));
     s.push_str(&format!(
-        "model     {} at {} mm below the dermo-epidermal junction, {} mm thick; skin {}; {viewing}\n",
+        "model     {}{} at {} mm below the dermo-epidermal junction, {} mm thick; skin {}; {viewing}\n",
         mix.join(" + "),
+        as_dilution
+            .map(|d| format!(" (ink 1:{} by the deposition model)", fmt_num(d.diluent_parts, 1)))
+            .unwrap_or_default(),
         fmt_num(depth, 3),
         fmt_num(thickness, 3),
         skin.description
