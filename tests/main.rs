@@ -7,4 +7,5 @@ mod cli;
 mod matching;
 mod physics;
 mod properties;
+mod readme;
 mod reference;
