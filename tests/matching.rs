@@ -82,14 +82,15 @@ fn one_pigment_at_most_and_rounding_is_re_evaluated() {
         deposition: Deposition::default(),
     };
     let r = search(&spec).unwrap();
-    assert_eq!(r.len(), 4);
+    // One recipe per pigment, except a pigment that only makes things worse (no load: not a
+    // recipe).
+    assert!((1..=4).contains(&r.len()));
     for rec in &r {
         assert_eq!(rec.loads.len(), 1);
-        let Some(m) = rec.mixed.as_ref() else {
-            // A pigment that only makes things worse optimises to no load: nothing to mix.
-            assert_eq!(rec.loads[0].1, 0.0);
-            continue;
-        };
+        let m = rec
+            .mixed
+            .as_ref()
+            .expect("a recipe with pigment is mixed in parts");
         // The rounded mix's colour is computed from its own loads, not copied.
         let again = {
             let comps: Vec<Component<'_>> = m

@@ -1,6 +1,7 @@
 //! The README's examples are real output: every `$ tinct ...` line in its code blocks is run
 //! (from the repository root, with the `tinct` under test first on PATH) and its output compared
-//! with the lines that follow it. Examples that write files (`>`) are skipped here.
+//! with the lines that follow it. Examples that write files (`>`) are skipped here. The main job
+//! (`cargo run --release -- ...`) is run the same way and compared with the block after it.
 
 use std::path::Path;
 use std::process::Command;
@@ -41,4 +42,28 @@ fn readme_examples_print_what_the_readme_shows() {
         }
     }
     assert!(checked >= 12, "only {checked} examples found");
+
+    // The main job: `cargo run --release -- ARGS` in one block, its output in the next.
+    let blocks: Vec<&str> = readme.split("```").skip(1).step_by(2).collect();
+    let main = blocks
+        .iter()
+        .position(|b| b.trim().starts_with("cargo run --release -- "))
+        .expect("the README shows its main job");
+    let args = blocks[main]
+        .trim()
+        .trim_start_matches("cargo run --release -- ");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("tinct {args}"))
+        .current_dir(root)
+        .env("PATH", &path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        blocks[main + 1].trim(),
+        "the README's main-job output"
+    );
 }

@@ -348,6 +348,24 @@ pub fn run(a: Args) -> Result<(), CliError> {
         deposition: Deposition::default(),
     };
     let recipes = search(&spec)?;
+    if recipes.is_empty() {
+        // Every pigment only moves the dot away from the target: the bare skin is closest.
+        let bare = table.lab(&site.reflectance(
+            &[0.0; tinct::spectrum::GRID_LEN],
+            &[0.0; tinct::spectrum::GRID_LEN],
+        )?);
+        let d = ciede2000(bare, target, 1.0, 1.0, 1.0);
+        return Err(CliError {
+            code: EXIT_FAILED,
+            message: format!(
+                "no recipe: the bare skin, {1}, is closest to {0} (dE00 {2}); no pigment brings \
+                 the dot closer",
+                format_lab(target),
+                format_lab(bare),
+                fmt_num(d, 2)
+            ),
+        });
+    }
     let evaluations: u64 = recipes.iter().map(|r| r.evaluations).sum();
     let shown: Vec<Evaluated> = recipes
         .iter()

@@ -57,10 +57,12 @@ impl Recipe<'_> {
         self.mixed.as_ref().map_or(self.delta_e, |m| m.delta_e)
     }
 
-    /// Pigments that are really in the recipe: whole parts above 0 when rounded, else loads
-    /// above a millionth of the total.
+    /// Pigments that are really in the recipe: whole parts above 0 when rounded (none when the
+    /// mix would be diluted beyond [`MAX_DILUENT_PARTS`]), else loads above a millionth of the
+    /// total.
     pub fn effective_pigments(&self) -> usize {
         match &self.mixed {
+            Some(m) if m.diluent_parts > MAX_DILUENT_PARTS => 0,
             Some(m) => m.parts.iter().filter(|(_, k)| *k > 0).count(),
             None => {
                 let total: f64 = self.loads.iter().map(|(_, w)| w).sum();
@@ -97,6 +99,11 @@ impl Recipe<'_> {
         }
     }
 }
+
+/// The most dilute ink a recipe may call for, parts of diluent per part of ink. Beyond this a
+/// "recipe" is in practice no pigment at all; the limit is a practical assumption, not a
+/// measured one.
+pub const MAX_DILUENT_PARTS: f64 = 1000.0;
 
 /// The search's inputs.
 #[derive(Debug, Clone)]
@@ -319,7 +326,8 @@ fn optimise<'a>(spec: &MatchSpec<'a>, subset: Vec<&'a Pigment>) -> Result<Recipe
 }
 
 /// Searches every subset and returns the distinct recipes, best first (ties toward fewer
-/// pigments); subsets whose optimum is the same mix (a pigment rounded to no parts) count once.
+/// pigments); subsets whose optimum is the same mix (a pigment rounded to no parts) count once,
+/// and an optimum with no pigment at all is dropped.
 ///
 /// # Errors
 /// No pigments, `max_pigments` outside 1..=4, or the optimiser failing.
@@ -348,8 +356,10 @@ pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Vec<Recipe<'a>>, InputError> {
             .then(a.effective_pigments().cmp(&b.effective_pigments()))
             .then(a.loads.len().cmp(&b.loads.len()))
     });
+    // A subset whose pigments only make things worse optimises to no pigment at all: that is
+    // not a recipe. Same mixes from different subsets count once.
     let mut seen = std::collections::HashSet::new();
-    out.retain(|r| seen.insert(r.key()));
+    out.retain(|r| r.effective_pigments() > 0 && seen.insert(r.key()));
     Ok(out)
 }
 
