@@ -4,12 +4,12 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use tinct::appearance::{appear, pigment_optics, resolve_skin, Component};
+use tinct::appearance::{appear, resolve_skin, Component};
 use tinct::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
 use tinct::difference::ciede2000;
-use tinct::formulate::{search, MatchSpec, Recipe};
+use tinct::formulate::{dot_spectrum, search, MatchSpec, Recipe};
 use tinct::optics::skin::{DotSite, SkinOptics};
 use tinct::pigment::{Catalog, Deposition, Pigment};
 use tinct::InputError;
@@ -185,6 +185,7 @@ fn evaluate(
         ),
         None => (r.loads.clone(), None, None),
     };
+    let spectrum = dot_spectrum(site, &loads_used)?;
     let comps: Vec<Component<'_>> = loads_used
         .iter()
         .map(|(p, w)| Component {
@@ -192,8 +193,6 @@ fn evaluate(
             load_g_m2: *w,
         })
         .collect();
-    let (kx, sx) = pigment_optics(&comps)?;
-    let spectrum = site.reflectance(&kx, &sx)?;
     let (_, ref_table) = tables[0];
     let white_ref = ref_table.white();
     let dot_ref = ref_table.xyz(&spectrum);

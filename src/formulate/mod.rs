@@ -20,6 +20,7 @@ use crate::difference::ciede2000;
 use crate::error::InputError;
 use crate::optics::skin::DotSite;
 use crate::pigment::{Deposition, Pigment};
+use crate::spectrum::Spectrum;
 
 /// A recipe: pigments with their healed loads, and how close it comes.
 #[derive(Debug, Clone)]
@@ -119,7 +120,11 @@ pub struct MatchSpec<'a> {
     pub deposition: Deposition,
 }
 
-fn lab_of(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> Lab {
+/// Reflectance of a dot holding `loads` (pigment, healed g/m^2) at `site`.
+///
+/// # Errors
+/// A negative or non-finite load.
+pub fn dot_spectrum(site: &DotSite, loads: &[(&Pigment, f64)]) -> Result<Spectrum, InputError> {
     let comps: Vec<Component<'_>> = loads
         .iter()
         .map(|(p, w)| Component {
@@ -127,8 +132,12 @@ fn lab_of(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> 
             load_g_m2: *w,
         })
         .collect();
-    let (kx, sx) = pigment_optics(&comps).expect("loads are finite and non-negative");
-    table.lab(&site.reflectance(&kx, &sx).expect("finite optics"))
+    let (kx, sx) = pigment_optics(&comps)?;
+    site.reflectance(&kx, &sx)
+}
+
+fn lab_of(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> Lab {
+    table.lab(&dot_spectrum(site, loads).expect("the search's loads are finite and non-negative"))
 }
 
 fn loads_of(u: &[f64], max_total: f64) -> Vec<f64> {
