@@ -190,20 +190,6 @@ impl SkinParams {
     }
 }
 
-/// A pigment dot: its depth below the dermo-epidermal junction, its thickness, and the sum
-/// over its pigments of K and S per unit load times load (dimensionless, per wavelength).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DotLayer {
-    /// Depth of the top of the dot below the dermo-epidermal junction, mm.
-    pub depth_mm: f64,
-    /// Thickness of the pigmented layer, mm.
-    pub thickness_mm: f64,
-    /// Sum of k_i w_i (k in m^2/g, w in g/m^2).
-    pub kx: Bands,
-    /// Sum of s_i w_i.
-    pub sx: Bands,
-}
-
 /// The skin's layers evaluated once, ready for any number of dots.
 #[derive(Debug, Clone)]
 pub struct SkinOptics {
@@ -338,15 +324,6 @@ impl SkinOptics {
             depth_mm,
             thickness_mm,
         })
-    }
-
-    /// Reflectance of the skin over a dot, as seen through its surface.
-    ///
-    /// # Errors
-    /// As [`SkinOptics::site`] and [`DotSite::reflectance`].
-    pub fn reflectance_with_dot(&self, dot: &DotLayer) -> Result<Spectrum, InputError> {
-        self.site(dot.depth_mm, dot.thickness_mm)?
-            .reflectance(&dot.kx, &dot.sx)
     }
 }
 
