@@ -29,8 +29,7 @@ use crate::colorimetry::spaces::{ita_degrees, xyz_to_lab, xyz_to_srgb, ItaClass,
 use crate::colorimetry::{Lab, WeightingTable};
 use crate::difference::ciede2000;
 use crate::error::InputError;
-use crate::optics::skin::{DotSite, SkinOptics};
-use crate::optics::tissue::Bands;
+use crate::optics::skin::{DotPigment, DotSite, SkinOptics};
 use crate::pigment::Pigment;
 use crate::spectrum::{Spectrum, GRID_LEN};
 
@@ -41,13 +40,13 @@ pub struct Component<'a> {
     pub load_g_m2: f64,
 }
 
-/// Sum over the components of k w and s w.
+/// The pigment of a dot: the sums over the components of their cross-sections per gram times
+/// their loads (see [`DotPigment`]).
 ///
 /// # Errors
 /// A negative or non-finite load.
-pub fn pigment_optics(components: &[Component<'_>]) -> Result<(Bands, Bands), InputError> {
-    let mut kx = [0.0; GRID_LEN];
-    let mut sx = [0.0; GRID_LEN];
+pub fn pigment_optics(components: &[Component<'_>]) -> Result<DotPigment, InputError> {
+    let mut d = DotPigment::none();
     for c in components {
         if !(c.load_g_m2.is_finite() && c.load_g_m2 >= 0.0) {
             return Err(InputError::OutOfRange {
@@ -56,12 +55,19 @@ pub fn pigment_optics(components: &[Component<'_>]) -> Result<(Bands, Bands), In
                 expected: "g/m^2, finite and at least 0".into(),
             });
         }
-        for i in 0..GRID_LEN {
-            kx[i] += c.pigment.k_m2_g[i] * c.load_g_m2;
-            sx[i] += c.pigment.s_m2_g[i] * c.load_g_m2;
-        }
+        add_pigment(&mut d, c.pigment, c.load_g_m2);
     }
-    Ok((kx, sx))
+    Ok(d)
+}
+
+/// Adds `load_g_m2` of `pigment` to `dot`.
+pub fn add_pigment(dot: &mut DotPigment, pigment: &Pigment, load_g_m2: f64) {
+    for i in 0..GRID_LEN {
+        dot.absorption[i] += pigment.mac_m2_g[i] * load_g_m2;
+        let s = pigment.msc_m2_g[i] * load_g_m2;
+        dot.scattering[i] += s;
+        dot.scattering_g[i] += s * pigment.g[i];
+    }
 }
 
 /// The cool cast of a dot (see the module docs).
@@ -121,8 +127,7 @@ pub fn appear(
     components: &[Component<'_>],
     table: &WeightingTable,
 ) -> Result<Appearance, InputError> {
-    let (kx, sx) = pigment_optics(components)?;
-    let dot_spectrum = site.reflectance(&kx, &sx)?;
+    let dot_spectrum = site.reflectance(&pigment_optics(components)?)?;
     let skin_spectrum = skin.reflectance();
     let white = table.white();
     let dot_xyz = table.xyz(&dot_spectrum);

@@ -194,8 +194,10 @@ proptest! {
 
     /// Mixes drift away too, but not strictly: when two pigments fade at different rates, the
     /// colour moves along two directions whose mix changes with the seasons, and dE00 from the
-    /// fresh look can dip by ~1e-6 on some days (hue drift, as the model should show). What a
-    /// practitioner could see must not happen: dE00 never falls 0.01 below its highest so far.
+    /// fresh look can dip on some days (hue drift, as the model should show): by ~1e-6 with
+    /// two-flux optics, by up to 0.01 with exact transport (three pigments, type I skin). What
+    /// a practitioner could see must not happen: dE00 never falls 0.05 below its highest so far
+    /// (a tenth of the smallest difference a trained eye sees side by side).
     #[test]
     fn mixes_drift_away_from_the_fresh_look(
         black in 0.0f64..0.5,
@@ -226,7 +228,7 @@ proptest! {
         let mut highest: f64 = 0.0;
         for w in samples.windows(2) {
             highest = highest.max(w[0].delta_e);
-            prop_assert!(w[1].delta_e >= highest - 0.01, "day {}: {} after a high of {}", w[1].day, w[1].delta_e, highest);
+            prop_assert!(w[1].delta_e >= highest - 0.05, "day {}: {} after a high of {}", w[1].day, w[1].delta_e, highest);
             for (a, b) in w[0].loads.iter().zip(&w[1].loads) {
                 prop_assert!(b <= a);
             }

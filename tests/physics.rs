@@ -126,8 +126,12 @@ proptest! {
         let a = appear(&s, &site, &[Component { pigment: p, load_g_m2: load }], table()).unwrap();
         let b = appear(&s, &site, &[Component { pigment: p, load_g_m2: load + extra }], table()).unwrap();
         if p.k_m2_g.iter().any(|&k| k > 0.0) {
-            // An absorbing pigment: more of it never lightens.
-            prop_assert!(b.dot.lab[0] <= a.dot.lab[0] + 1e-9, "{}: {} -> {}", p.id, a.dot.lab[0], b.dot.lab[0]);
+            // An absorbing pigment: more of it never visibly lightens. Not strictly: once the
+            // dot is opaque, more pigment only makes the dot layer's own backscatter that of
+            // the pigment (lower albedo, but a less forward g than tissue's), and carbon black
+            // at 55 -> 69 g/m^2 in type V skin brightens by 0.0016 L* (the same with 12, 16 and
+            // 32 directions: transport, not discretisation).
+            prop_assert!(b.dot.lab[0] <= a.dot.lab[0] + 0.01, "{}: {} -> {}", p.id, a.dot.lab[0], b.dot.lab[0]);
         }
         for r in b.dot_spectrum.values() {
             prop_assert!((0.0..=1.0).contains(r));

@@ -149,6 +149,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let skin = resolve_skin(&input, table, a.skin_tolerance)?;
     let site = skin.optics.site(depth, thickness)?;
     let r = appear(&skin.optics, &site, &components, table)?;
+    let model = site.medium(&tinct::appearance::pigment_optics(&components)?)?;
     let mix: Vec<String> = components
         .iter()
         .map(|c| format!("{} {} g/m^2", c.pigment.id, fmt_num(c.load_g_m2, 3)))
@@ -169,15 +170,19 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let lch = lab_to_lch(dot_lab);
     if a.json {
         return emit_json(&json!({
+            "wavelengths_nm": tinct::spectrum::grid_wavelengths().to_vec(),
             "dot": {"lab": r.dot.lab, "lch": [lch.l, lch.c, lch.h], "srgb": r.dot.srgb,
-                    "in_srgb_gamut": r.dot.in_srgb_gamut},
+                    "in_srgb_gamut": r.dot.in_srgb_gamut,
+                    "reflectance": r.dot_spectrum.values().to_vec()},
             "skin": {"lab": r.skin.lab, "srgb": r.skin.srgb, "ita": r.ita,
                      "ita_class": r.ita_class.name(), "source": skin.description,
                      "fit_delta_e": skin.fit_delta_e,
                      "melanosome_fraction": skin.params.melanosome_fraction,
                      "eumelanin_share": skin.params.eumelanin_share,
                      "blood_fraction": skin.params.blood_fraction,
-                     "oxygen_saturation": skin.params.oxygen_saturation},
+                     "oxygen_saturation": skin.params.oxygen_saturation,
+                     "reflectance": r.skin_spectrum.values().to_vec()},
+            "model": model,
             "contrast_delta_e": r.contrast_delta_e,
             "cool_cast": r.cool_cast,
             "components": components.iter().map(|c| json!({"pigment": c.pigment.id, "load_g_m2": c.load_g_m2})).collect::<Vec<_>>(),

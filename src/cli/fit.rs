@@ -391,15 +391,17 @@ pub fn run(a: Args) -> Result<(), CliError> {
 /// A recipe in a skin, ready to give the dot's colour for any share of its loads.
 struct Optic {
     site: tinct::optics::skin::DotSite,
-    kx: tinct::optics::tissue::Bands,
-    sx: tinct::optics::tissue::Bands,
+    pigment: tinct::optics::skin::DotPigment,
 }
 
 impl Optic {
     fn colour(&self, table: &WeightingTable, amount: f64) -> [f64; 3] {
-        let k: [f64; tinct::spectrum::GRID_LEN] = std::array::from_fn(|i| self.kx[i] * amount);
-        let s: [f64; tinct::spectrum::GRID_LEN] = std::array::from_fn(|i| self.sx[i] * amount);
-        let lab = table.lab(&self.site.reflectance(&k, &s).expect("finite loads"));
+        let lab = table.lab(
+            &self
+                .site
+                .reflectance(&self.pigment.scaled(amount))
+                .expect("finite loads"),
+        );
         [lab.l, lab.a, lab.b]
     }
 }
@@ -420,8 +422,8 @@ fn optic(
     }
     let sk = resolve_skin(&skin_input(skin)?, table, 0.5)?;
     let site = sk.optics.site(depth, 0.1)?;
-    let (kx, sx) = pigment_optics(&comps)?;
-    Ok(Optic { site, kx, sx })
+    let pigment = pigment_optics(&comps)?;
+    Ok(Optic { site, pigment })
 }
 
 fn id_strings(

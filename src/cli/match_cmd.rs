@@ -363,10 +363,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let recipes = search(&spec)?;
     if recipes.is_empty() {
         // Every pigment only moves the dot away from the target: the bare skin is closest.
-        let bare = table.lab(&site.reflectance(
-            &[0.0; tinct::spectrum::GRID_LEN],
-            &[0.0; tinct::spectrum::GRID_LEN],
-        )?);
+        let bare = table.lab(&site.reflectance(&tinct::optics::skin::DotPigment::none())?);
         let d = ciede2000(bare, target, 1.0, 1.0, 1.0);
         return Err(CliError {
             code: EXIT_FAILED,

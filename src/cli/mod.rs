@@ -10,6 +10,7 @@ mod fade;
 #[cfg(feature = "tables")]
 mod fit;
 mod match_cmd;
+mod optics;
 mod pigments;
 mod spectrum;
 
@@ -89,6 +90,11 @@ pub enum Command {
     ///
     /// Example: tinct match --skin fitzpatrick:III --hair dark-brown
     Match(match_cmd::Args),
+    /// Exact light transport (adding-doubling) in a layered medium described in a TOML file:
+    /// reflectance and transmittance per wavelength, and the colour.
+    ///
+    /// Example: tinct optics data/examples/skin_black_dot.toml --json
+    Optics(optics::Args),
     /// How a pigment dot will look in a client's skin once healed.
     ///
     /// Example: tinct appear --pigment carbon-black:10 --skin fitzpatrick:II --depth 0.3mm
@@ -143,6 +149,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Spectrum(a) => spectrum::run(a),
         Command::Pigments(a) => pigments::run(a),
         Command::Appear(a) => appear::run(a),
+        Command::Optics(a) => optics::run(a),
         Command::Fade(a) => fade::run_fade(a),
         Command::Schedule(a) => fade::run_schedule(a),
         #[cfg(feature = "tables")]

@@ -240,16 +240,11 @@ impl<'a> Model<'a> {
     /// # Errors
     /// Never for pools made by this model; kept for a non-finite load.
     pub fn lab(&self, pools: &[Pools]) -> Result<Lab, InputError> {
-        let mut kx = [0.0; GRID_LEN];
-        let mut sx = [0.0; GRID_LEN];
+        let mut dot = crate::optics::skin::DotPigment::none();
         for (c, p) in self.setup.components.iter().zip(pools) {
-            let w = p.visible();
-            for i in 0..GRID_LEN {
-                kx[i] += c.pigment.k_m2_g[i] * w;
-                sx[i] += c.pigment.s_m2_g[i] * w;
-            }
+            crate::appearance::add_pigment(&mut dot, c.pigment, p.visible());
         }
-        let r = self.setup.site.reflectance(&kx, &sx)?;
+        let r = self.setup.site.reflectance(&dot)?;
         Ok(self.setup.table.lab(&r))
     }
 

@@ -132,8 +132,7 @@ pub fn dot_spectrum(site: &DotSite, loads: &[(&Pigment, f64)]) -> Result<Spectru
             load_g_m2: *w,
         })
         .collect();
-    let (kx, sx) = pigment_optics(&comps)?;
-    site.reflectance(&kx, &sx)
+    site.reflectance(&pigment_optics(&comps)?)
 }
 
 fn lab_of(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> Lab {

@@ -7,6 +7,8 @@
 
 pub mod fit;
 pub mod km;
+pub mod medium;
 pub mod mie;
 pub mod skin;
 pub mod tissue;
+pub mod transport;

@@ -1,64 +1,40 @@
-//! A layered Kubelka-Munk model of scalp skin with a pigment dot inside the dermis.
+//! A layered model of scalp skin with a pigment dot inside the dermis, solved by exact
+//! radiative transfer ([`super::transport`], adding-doubling).
 //!
 //! From the surface down, at every wavelength of the internal grid:
-//! 1. the surface: Saunderson correction for a refractive index n (k1 = ((n-1)/(n+1))^2, the
-//!    Fresnel reflectance at normal incidence; k2 the hemispherical internal reflectance of
-//!    diffuse light, from the Fresnel equations); the specular reflection is excluded by
-//!    default, as a d/8 SCE or 45/0 instrument and an eye avoiding the glare see the skin;
+//! 1. the surface: a smooth boundary of refractive index n to air (Fresnel reflection; total
+//!    internal reflection beyond the critical angle); the specular reflection is excluded by
+//!    default, as a d/8 SCE instrument and an eye avoiding the glare see the skin;
 //! 2. the epidermis: melanosomes (volume fraction f_mel, eu-/pheomelanin shares) in bloodless
 //!    tissue (baseline absorption), epidermal scattering;
 //! 3. the dermis above the dot, from the dermo-epidermal junction to the dot's depth: blood
 //!    (volume fraction, oxygen saturation) in bloodless tissue, dermal scattering;
-//! 4. the dot: a dermal layer that also holds the pigment (two-constant mixing: the pigment's
-//!    K and S per unit load times its load add to the tissue's);
-//! 5. the deeper dermis, taken as optically infinite (its R-infinity is the background).
+//! 4. the dot: a dermal layer that also holds the pigment: the pigment's absorption and
+//!    scattering cross-sections per gram times its load, spread over the layer's thickness, add
+//!    to the tissue's coefficients, and the anisotropy is the scattering-weighted mean of the
+//!    tissue's and the pigment's;
+//! 5. the deeper dermis, semi-infinite.
 //!
-//! Without pigment the dot layer is dermis over dermis, so the model gives exactly the skin's
+//! The prediction is the reflectance for collimated light at normal incidence with the specular
+//! reflection excluded; by reciprocity that is what a d/8 SCE instrument reads.
+//!
+//! Without pigment the dot layer is dermis in dermis, so the model gives exactly the skin's
 //! own reflectance. The blue cast of deep black pigment is not a rule here: it comes out of the
 //! dermis above the dot, which scatters short wavelengths back before they reach the pigment.
 //!
-//! The model's structure follows the layered Kubelka-Munk skin models of the literature (e.g.
-//! Doi & Tominaga 2003; the tissue constants are in [`super::tissue`]).
+//! The tissue constants are in [`super::tissue`].
 
-use super::km::{layer_rt, over_background, r_infinity, stack, Saunderson, Slab, Specular};
+use super::km::Specular;
 use super::tissue::{Bands, TissueSpectra};
+use super::transport::{
+    fluence_at, reflectance_between, validate_stack, Below, Layer, Quadrature, Slab,
+    DEFAULT_POINTS,
+};
 use crate::error::InputError;
-use crate::spectrum::{Spectrum, GRID_LEN};
+use crate::spectrum::{grid_wavelengths, Spectrum, GRID_LEN};
 
-/// Hemispherical reflectance, at the inside of a boundary from a medium of index `n` to air,
-/// of diffuse (Lambertian) light: integral of the unpolarised Fresnel reflectance R(theta) times
-/// 2 sin(theta) cos(theta) over 0..90 degrees, total reflection beyond the critical angle.
-pub fn diffuse_internal_reflectance(n: f64) -> f64 {
-    let fresnel = |theta: f64| -> f64 {
-        let (s, c) = theta.sin_cos();
-        let st = n * s; // sin of the transmitted angle (into air)
-        if st >= 1.0 {
-            return 1.0;
-        }
-        let ct = (1.0 - st * st).sqrt();
-        let rs = ((n * c - ct) / (n * c + ct)).powi(2);
-        let rp = ((n * ct - c) / (n * ct + c)).powi(2);
-        0.5 * (rs + rp)
-    };
-    // Composite Simpson's rule; the integrand has a kink at the critical angle, so integrate
-    // the two sides separately.
-    let simpson = |a: f64, b: f64, steps: usize| -> f64 {
-        let h = (b - a) / steps as f64;
-        let f = |t: f64| fresnel(t) * 2.0 * t.sin() * t.cos();
-        let mut acc = f(a) + f(b);
-        for i in 1..steps {
-            let t = a + h * i as f64;
-            acc += if i % 2 == 1 { 4.0 } else { 2.0 } * f(t);
-        }
-        acc * h / 3.0
-    };
-    let critical = if n > 1.0 {
-        (1.0 / n).asin()
-    } else {
-        std::f64::consts::FRAC_PI_2
-    };
-    simpson(0.0, critical, 2000) + simpson(critical, std::f64::consts::FRAC_PI_2, 2000)
-}
+/// Directions per hemisphere of the skin's transport solutions.
+pub const POINTS: usize = DEFAULT_POINTS;
 
 /// The client's skin, as the model's parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -97,16 +73,6 @@ impl SkinParams {
         range("surface refractive index", self.surface_index, 1.0, 2.0)?;
         Ok(())
     }
-
-    /// The Saunderson correction of this surface.
-    pub fn surface(&self) -> Saunderson {
-        let n = self.surface_index;
-        Saunderson {
-            k1: ((n - 1.0) / (n + 1.0)).powi(2),
-            k2: diffuse_internal_reflectance(n),
-            specular: self.specular,
-        }
-    }
 }
 
 /// Default epidermal thickness, mm. No measurement of the scalp's epidermis was found; 0.07 mm
@@ -127,17 +93,25 @@ pub const DEFAULT_OXYGEN_SATURATION: f64 = 0.67;
 pub const DEFAULT_SURFACE_INDEX: f64 = 1.4;
 
 /// Fitzpatrick phototype presets: the melanosome volume fraction of each is chosen so that the
-/// modelled skin (the defaults above, D65 and the 10 degree observer) sits inside the ITA class
-/// the phototype is associated with, from very light (I) to dark (VI) (ITA classes of Chardon
-/// et al. 1991), near the middle of the class, and within the 1.3% to 43% that Jacques reports
-/// for human epidermis. They are calibrations of this model, not measured per phototype.
+/// modelled skin (the defaults above, exact transport, D65 and the 10 degree observer, specular
+/// excluded) sits near the middle of the ITA class the phototype is associated with (ITA
+/// classes of Chardon et al. 1991): ITA 60 (very light, above 55), 48 (light, 41-55), 34.5
+/// (intermediate, 28-41), 19 (tan, 10-28), -10 (brown, -30 to 10) and -40 (dark, below -30).
+/// They are calibrations of this model, not measured per phototype.
+///
+/// Recalibrated when the skin moved from two-flux Kubelka-Munk to exact transport (issue 11):
+/// the Kubelka-Munk presets 0.013, 0.020, 0.033, 0.051, 0.097, 0.205 gave ITA 51.6, 43.3, 30.5,
+/// 16.7, -6.1 and -32.5 under transport, type I leaving its class. The new fractions run from
+/// 0.66 % to 25 %; Jacques reports 1.3 % to 43 % for human epidermis, so type I sits below his
+/// range: the model's lightest skin is a little darker and yellower than real very light skin
+/// at the same melanin, which other tissue constants (baseline absorption, blood) may explain.
 pub const FITZPATRICK: [(&str, f64); 6] = [
-    ("I", 0.013),
-    ("II", 0.020),
-    ("III", 0.033),
-    ("IV", 0.051),
-    ("V", 0.097),
-    ("VI", 0.205),
+    ("I", 0.0066),
+    ("II", 0.016),
+    ("III", 0.029),
+    ("IV", 0.048),
+    ("V", 0.108),
+    ("VI", 0.252),
 ];
 
 impl SkinParams {
@@ -186,15 +160,16 @@ impl SkinParams {
 #[derive(Debug, Clone)]
 pub struct SkinOptics {
     params: SkinParams,
-    surface: Saunderson,
-    /// (R, T) of the epidermis.
-    epidermis: ([f64; GRID_LEN], [f64; GRID_LEN]),
-    /// Dermis K and S per mm.
-    dermis_k: Bands,
-    dermis_s: Bands,
-    /// R-infinity of the dermis.
-    dermis_r_inf: Bands,
-    /// The skin's own reflectance through its surface.
+    quadrature: Quadrature<POINTS>,
+    /// Per band: the epidermis and the dermis, as transport layers (the dermis of unit
+    /// thickness; its thickness is set where it is used).
+    epidermis: Vec<Layer>,
+    dermis: Vec<Layer>,
+    /// Per band: the air boundary over the epidermis.
+    top: Vec<Slab<POINTS>>,
+    /// Per band: the semi-infinite dermis.
+    deep: Vec<Slab<POINTS>>,
+    /// The skin's own reflectance.
     reflectance: Spectrum,
 }
 
@@ -213,45 +188,51 @@ impl SkinOptics {
     /// A parameter out of range.
     pub fn with_tissue(params: SkinParams, t: &TissueSpectra) -> Result<Self, InputError> {
         params.validate()?;
+        let quadrature = Quadrature::<POINTS>::new(params.surface_index)?;
         let per_mm = 0.1; // cm^-1 -> mm^-1
-        let mut epi_r = [0.0; GRID_LEN];
-        let mut epi_t = [0.0; GRID_LEN];
-        let mut dermis_k = [0.0; GRID_LEN];
-        let mut dermis_s = [0.0; GRID_LEN];
-        let mut dermis_r_inf = [0.0; GRID_LEN];
         let p = &params;
+        let mut epidermis = Vec::with_capacity(GRID_LEN);
+        let mut dermis = Vec::with_capacity(GRID_LEN);
         for i in 0..GRID_LEN {
             let mel =
                 p.eumelanin_share * t.eumelanin[i] + (1.0 - p.eumelanin_share) * t.pheomelanin[i];
             let mua_epi =
                 p.melanosome_fraction * mel + (1.0 - p.melanosome_fraction) * t.baseline[i];
-            let (r, tr) = layer_rt(
-                2.0 * mua_epi * per_mm,
-                t.eta * t.epidermis_mu_s_prime[i] * per_mm,
-                p.epidermis_mm,
-            );
-            epi_r[i] = r;
-            epi_t[i] = tr;
+            epidermis.push(Layer {
+                mu_a: mua_epi * per_mm,
+                mu_s: t.epidermis_mu_s_prime[i] * per_mm / (1.0 - t.epidermis_g),
+                g: t.epidermis_g,
+                thickness_mm: p.epidermis_mm,
+            });
             let blood = p.oxygen_saturation * t.oxy_blood[i]
                 + (1.0 - p.oxygen_saturation) * t.deoxy_blood[i];
             let mua_d = p.blood_fraction * blood + (1.0 - p.blood_fraction) * t.baseline[i];
-            dermis_k[i] = 2.0 * mua_d * per_mm;
-            dermis_s[i] = t.eta * t.dermis_mu_s_prime[i] * per_mm;
-            dermis_r_inf[i] = r_infinity(dermis_k[i], dermis_s[i]);
+            dermis.push(Layer {
+                mu_a: mua_d * per_mm,
+                mu_s: t.dermis_mu_s_prime[i] * per_mm / (1.0 - t.dermis_g),
+                g: t.dermis_g,
+                thickness_mm: f64::INFINITY,
+            });
         }
-        let surface = params.surface();
+        let q = &quadrature;
+        let mut top = Vec::with_capacity(GRID_LEN);
+        let mut deep = Vec::with_capacity(GRID_LEN);
         let mut own = [0.0; GRID_LEN];
-        for (i, o) in own.iter_mut().enumerate() {
-            let inner = over_background(Slab::symmetric((epi_r[i], epi_t[i])), dermis_r_inf[i]);
-            *o = surface.measured(inner);
+        for i in 0..GRID_LEN {
+            validate_stack(&[epidermis[i], dermis[i]], Below::SemiInfinite)?;
+            let tp = Slab::boundary(q).over(&Slab::layer(q, &epidermis[i])?);
+            let dp = Slab::layer(q, &dermis[i])?;
+            own[i] = seen(q, reflectance_between(&tp, &Slab::transparent(), &dp), params.specular);
+            top.push(tp);
+            deep.push(dp);
         }
         Ok(SkinOptics {
             params,
-            surface,
-            epidermis: (epi_r, epi_t),
-            dermis_k,
-            dermis_s,
-            dermis_r_inf,
+            quadrature,
+            epidermis,
+            dermis,
+            top,
+            deep,
             reflectance: Spectrum::new(own).expect("finite model output"),
         })
     }
@@ -266,25 +247,32 @@ impl SkinOptics {
         self.reflectance
     }
 
-    /// The site of a dot: the skin above it evaluated once, for any number of pigment loads.
+    /// The skin's transport layers at band `i`: epidermis and (semi-infinite) dermis.
+    pub fn layers(&self, i: usize) -> (Layer, Layer) {
+        (self.epidermis[i], self.dermis[i])
+    }
+
+    /// The site of a dot: the skin above and below it evaluated once, for any number of
+    /// pigment loads.
     ///
     /// # Errors
-    /// A depth or thickness that is negative, not finite, or reaches deeper than
-    /// [`MAX_DOT_BOTTOM_MM`] below the dermo-epidermal junction.
+    /// A depth that is negative or not finite, a thickness not above 0, or a dot reaching
+    /// deeper than [`MAX_DOT_BOTTOM_MM`] below the dermo-epidermal junction.
     pub fn site(&self, depth_mm: f64, thickness_mm: f64) -> Result<DotSite, InputError> {
-        let check = |field: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
-                Err(InputError::OutOfRange {
-                    field: field.into(),
-                    value: v,
-                    expected: "finite and at least 0 mm".into(),
-                })
-            }
-        };
-        check("depth (mm)", depth_mm)?;
-        check("dot thickness (mm)", thickness_mm)?;
+        InputError::check_range(
+            "depth (mm)",
+            depth_mm,
+            0.0,
+            f64::MAX,
+            "finite and at least 0 mm",
+        )?;
+        InputError::check_range(
+            "dot thickness (mm)",
+            thickness_mm,
+            MIN_DOT_THICKNESS_MM,
+            f64::MAX,
+            &format!("finite and at least {MIN_DOT_THICKNESS_MM} mm"),
+        )?;
         if depth_mm + thickness_mm > MAX_DOT_BOTTOM_MM {
             return Err(InputError::OutOfRange {
                 field: "depth (mm)".into(),
@@ -295,43 +283,91 @@ impl SkinOptics {
                 ),
             });
         }
-        let mut above = [Slab::symmetric((0.0, 1.0)); GRID_LEN];
-        let mut tissue_kx = [0.0; GRID_LEN];
-        let mut tissue_sx = [0.0; GRID_LEN];
+        let q = &self.quadrature;
+        let mut above = Vec::with_capacity(GRID_LEN);
+        let mut fluence = [0.0; GRID_LEN];
         for i in 0..GRID_LEN {
-            let (k, s) = (self.dermis_k[i], self.dermis_s[i]);
-            above[i] = stack(
-                Slab::symmetric((self.epidermis.0[i], self.epidermis.1[i])),
-                Slab::layer(k, s, depth_mm),
-            );
-            tissue_kx[i] = k * thickness_mm;
-            tissue_sx[i] = s * thickness_mm;
+            let over = Layer {
+                thickness_mm: depth_mm,
+                ..self.dermis[i]
+            };
+            let a = self.top[i].over(&Slab::layer(q, &over)?);
+            fluence[i] = fluence_at(q, &a, &self.deep[i]);
+            above.push(a);
         }
         Ok(DotSite {
+            quadrature: self.quadrature.clone(),
             above,
-            tissue_kx,
-            tissue_sx,
-            background: self.dermis_r_inf,
-            surface: self.surface,
+            below: self.deep.clone(),
+            epidermis: self.epidermis.clone(),
+            dermis: self.dermis.clone(),
+            fluence,
+            specular: self.params.specular,
             depth_mm,
             thickness_mm,
         })
     }
 }
 
+/// The reflectance seen of a total reflectance (specular included).
+fn seen(q: &Quadrature<POINTS>, total: f64, specular: Specular) -> f64 {
+    match specular {
+        Specular::Included => total,
+        Specular::Excluded => (total - q.specular()).max(0.0),
+    }
+}
+
 /// How deep a dot may reach below the dermo-epidermal junction, mm. Below the dot the model's
-/// dermis is taken as optically infinite, which holds only inside the dermis; no measurement
-/// of the scalp's dermal thickness was found, so 2 mm is an assumption (adjustable in code).
+/// dermis is semi-infinite, which holds only inside the dermis; no measurement of the scalp's
+/// dermal thickness was found, so 2 mm is an assumption (adjustable in code).
 pub const MAX_DOT_BOTTOM_MM: f64 = 2.0;
 
-/// A dot's site: the skin above it, evaluated once (see [`SkinOptics::site`]).
+/// The thinnest dot layer, mm: the pigment's load is spread over the layer, so a layer of no
+/// thickness would need infinite coefficients.
+pub const MIN_DOT_THICKNESS_MM: f64 = 1e-4;
+
+/// The pigment in a dot, per band, as optical depths: the sums over the pigments of the
+/// cross-section per gram times the load (m^2/g x g/m^2, dimensionless).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DotPigment {
+    /// Absorption optical depth, sum of MAC x load.
+    pub absorption: Bands,
+    /// Scattering optical depth, sum of MSC x load.
+    pub scattering: Bands,
+    /// Sum of MSC x load x g: the scattering-weighted anisotropy.
+    pub scattering_g: Bands,
+}
+
+impl DotPigment {
+    /// No pigment.
+    pub fn none() -> Self {
+        DotPigment {
+            absorption: [0.0; GRID_LEN],
+            scattering: [0.0; GRID_LEN],
+            scattering_g: [0.0; GRID_LEN],
+        }
+    }
+
+    /// The same pigment with every load multiplied by `amount`.
+    pub fn scaled(&self, amount: f64) -> Self {
+        DotPigment {
+            absorption: self.absorption.map(|v| v * amount),
+            scattering: self.scattering.map(|v| v * amount),
+            scattering_g: self.scattering_g.map(|v| v * amount),
+        }
+    }
+}
+
+/// A dot's site: the skin above and below it, evaluated once (see [`SkinOptics::site`]).
 #[derive(Debug, Clone)]
 pub struct DotSite {
-    above: [Slab; GRID_LEN],
-    tissue_kx: Bands,
-    tissue_sx: Bands,
-    background: Bands,
-    surface: Saunderson,
+    quadrature: Quadrature<POINTS>,
+    above: Vec<Slab<POINTS>>,
+    below: Vec<Slab<POINTS>>,
+    epidermis: Vec<Layer>,
+    dermis: Vec<Layer>,
+    fluence: Bands,
+    specular: Specular,
     depth_mm: f64,
     thickness_mm: f64,
 }
@@ -347,52 +383,106 @@ impl DotSite {
         self.thickness_mm
     }
 
-    /// Light at the top of the dot per unit of diffuse irradiance on the skin, per band: the
-    /// sum of the down- and up-going Kubelka-Munk fluxes there, which is what pigment absorbs
-    /// (its absorption rate is K (i + j)).
-    ///
-    /// The light enters through the surface (1 - k1), crosses the epidermis and the dermis above
-    /// the dot, and is multiplied by the inter-reflections between the tissue below (dermis
-    /// R-infinity) and the tissue above with the surface's internal reflectance k2:
-    /// i = (1 - k1) T_a / ((1 - k2 R_a)(1 - R_top' R_b)), j = i R_b, where
-    /// R_top' = R_a' + T_a^2 k2 / (1 - k2 R_a). The pigment's own shading of itself is left out,
-    /// so this is the light a thin or dilute dot receives; dense dots receive less.
-    pub fn fluence(&self) -> Bands {
-        let mut out = [0.0; GRID_LEN];
-        let (k1, k2) = (self.surface.k1, self.surface.k2);
-        for (i, o) in out.iter_mut().enumerate() {
-            let a = self.above[i];
-            let rb = self.background[i];
-            let ra_up = a.r_below + a.t * a.t * k2 / (1.0 - k2 * a.r);
-            let down = (1.0 - k1) * a.t / ((1.0 - k2 * a.r) * (1.0 - ra_up * rb));
-            *o = down * (1.0 + rb);
-        }
-        out
+    /// The skin's refractive index.
+    pub fn index(&self) -> f64 {
+        self.quadrature.index
     }
 
-    /// Reflectance seen over a dot holding pigment with the given sums of k w and s w.
+    /// Light at the top of the dot per unit irradiance on the skin, per band: the fluence rate
+    /// there for collimated light at normal incidence (the transport solution's downward and
+    /// upward radiance summed over all directions), in pigment-free skin. That is the light a
+    /// thin or dilute dot receives; dense dots shade themselves and receive less.
+    pub fn fluence(&self) -> Bands {
+        self.fluence
+    }
+
+    /// The transport layers of the dot's column at band `i`, top first: epidermis, dermis above
+    /// the dot (absent at depth 0), the dot, the semi-infinite dermis.
     ///
     /// # Errors
-    /// A negative or non-finite K or S.
-    pub fn reflectance(&self, kx: &Bands, sx: &Bands) -> Result<Spectrum, InputError> {
-        for i in 0..GRID_LEN {
-            for (name, v) in [("pigment K x load", kx[i]), ("pigment S x load", sx[i])] {
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(InputError::OutOfRange {
-                        field: name.into(),
-                        value: v,
-                        expected: "finite and at least 0".into(),
-                    });
-                }
-            }
+    /// Pigment optical depths that are negative or not finite.
+    pub fn layers(&self, pigment: &DotPigment, i: usize) -> Result<Vec<Layer>, InputError> {
+        let mut out = vec![self.epidermis[i]];
+        if self.depth_mm > 0.0 {
+            out.push(Layer {
+                thickness_mm: self.depth_mm,
+                ..self.dermis[i]
+            });
         }
+        out.push(self.dot_layer(pigment, i)?);
+        out.push(self.dermis[i]);
+        Ok(out)
+    }
+
+    /// The whole medium this site solves with `pigment` in its dot, as a `tinct optics` file
+    /// would give it: `tinct optics` on it gives the dot's spectrum.
+    ///
+    /// # Errors
+    /// Pigment optical depths that are negative or not finite.
+    pub fn medium(&self, pigment: &DotPigment) -> Result<super::medium::Medium, InputError> {
+        let per_band = (0..GRID_LEN)
+            .map(|i| self.layers(pigment, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut names = vec!["epidermis"];
+        if self.depth_mm > 0.0 {
+            names.push("dermis above the dot");
+        }
+        names.extend(["dot", "dermis"]);
+        Ok(super::medium::Medium::from_layers(
+            &grid_wavelengths(),
+            self.quadrature.index,
+            Below::SemiInfinite,
+            &names,
+            &per_band,
+        ))
+    }
+
+    fn dot_layer(&self, pigment: &DotPigment, i: usize) -> Result<Layer, InputError> {
+        let nm = grid_wavelengths()[i];
+        for (name, v) in [
+            ("pigment absorption", pigment.absorption[i]),
+            ("pigment scattering", pigment.scattering[i]),
+        ] {
+            InputError::check_range(
+                &format!("{name} at {nm} nm"),
+                v,
+                0.0,
+                f64::MAX,
+                "an optical depth, finite and at least 0",
+            )?;
+        }
+        let d = self.thickness_mm;
+        let tissue = self.dermis[i];
+        let mu_s_p = pigment.scattering[i] / d;
+        let mu_s = tissue.mu_s + mu_s_p;
+        let g = if mu_s > 0.0 {
+            ((tissue.mu_s * tissue.g + pigment.scattering_g[i] / d) / mu_s)
+                .clamp(-super::transport::MAX_ABS_G, super::transport::MAX_ABS_G)
+        } else {
+            0.0
+        };
+        Ok(Layer {
+            mu_a: tissue.mu_a + pigment.absorption[i] / d,
+            mu_s,
+            g,
+            thickness_mm: d,
+        })
+    }
+
+    /// Reflectance seen over a dot holding `pigment`.
+    ///
+    /// # Errors
+    /// Pigment optical depths that are negative or not finite.
+    pub fn reflectance(&self, pigment: &DotPigment) -> Result<Spectrum, InputError> {
+        let q = &self.quadrature;
         let mut out = [0.0; GRID_LEN];
         for (i, o) in out.iter_mut().enumerate() {
-            let dot = Slab::layer(self.tissue_kx[i] + kx[i], self.tissue_sx[i] + sx[i], 1.0);
-            let inner = stack(self.above[i], dot);
-            *o = self
-                .surface
-                .measured(over_background(inner, self.background[i]));
+            let dot = Slab::layer(q, &self.dot_layer(pigment, i)?)?;
+            *o = seen(
+                q,
+                reflectance_between(&self.above[i], &dot, &self.below[i]),
+                self.specular,
+            );
         }
         Ok(Spectrum::new(out).expect("finite model output"))
     }
@@ -430,11 +520,4 @@ mod tests {
         );
     }
 
-    #[test]
-    fn diffuse_internal_reflectance_of_glass_and_water() {
-        // n = 1.5: 0.596 (Judd 1942; the k2 = 0.6 of paint and plastics practice);
-        // n = 1.0: no boundary, nothing reflected.
-        assert!((diffuse_internal_reflectance(1.5) - 0.596).abs() < 2e-3);
-        assert!(diffuse_internal_reflectance(1.0).abs() < 1e-12);
-    }
 }

@@ -1,5 +1,5 @@
-//! Optical properties of the components of skin, per wavelength of the internal grid, and
-//! their conversion to Kubelka-Munk coefficients.
+//! Optical properties of the components of skin, per wavelength of the internal grid, as the
+//! transport coefficients mu_a, mu_s and g of [`super::transport`].
 //!
 //! Every constant names its source and how sure that source is. "Read" means the number was read
 //! in the cited work (or a verbatim copy of it); "secondary" means it was read in third-party
@@ -15,16 +15,15 @@
 //! | reduced scattering | mu_s' = a' (f_Ray (lambda/500)^-4 + (1 - f_Ray)(lambda/500)^-b_Mie) | Jacques (2013) Phys. Med. Biol. 58 R37, eq. 2 and Table 2; secondary |
 //! | epidermis scattering | a' = 66.7 cm^-1, f_Ray = 0.29, b_Mie = 0.689 | Jacques (2013) Table 2; secondary |
 //! | dermis scattering | a' = 43.6 cm^-1, f_Ray = 0.41, b_Mie = 0.562 | Jacques (2013) Table 2; secondary |
+//! | anisotropy of epidermis and dermis | g = 0.8 (uncertain: 0.75-0.92) | Prahl (1988, PhD thesis, sec. 5 conclusions; read on OMLC): human dermis at 633 nm fits a Henyey-Greenstein g_HG = 0.92 with an average cosine of 0.87; Jacques, Alter & Prahl (1987, Lasers Life Sci. 1, 309): dermis g about 0.81 at 633 nm (secondary); Bruls & van der Leun (1984, Photochem. Photobiol. 40, 231): epidermal layers forward-scatter with g about 0.7-0.8 (secondary). 0.8 is a round value inside that range |
 //!
-//! # From transport coefficients to Kubelka-Munk
-//! K = 2 mu_a (diffuse light crosses a thin layer along twice its thickness on average) and
-//! S = eta mu_s' with eta = 3/4. With these, the Kubelka-Munk attenuation sqrt(K (K + 2S)) equals
-//! the diffusion-theory attenuation sqrt(3 mu_a (mu_a + mu_s')) where scattering dominates, and
-//! tends to 2 mu_a (a diffuse double pass) where absorption dominates. Star, Marijnissen &
-//! van Gemert (1988, Phys. Med. Biol. 33, 437) subtract mu_a/4 from S to match diffusion theory
-//! exactly; that makes S negative wherever mu_a > 3 mu_s' (a dark epidermis in the blue), and
-//! Thennadil (2008, J. Opt. Soc. Am. A 25, 1480; abstract read) finds such absorption terms
-//! inaccurate, so tinct leaves it out. The choice is a model assumption; eta is adjustable.
+//! # From the reduced to the full scattering coefficient
+//! The sources give the reduced scattering coefficient mu_s' = mu_s (1 - g), which is what the
+//! diffuse light in a thick layer depends on; the transport solution needs mu_s itself, so
+//! mu_s = mu_s' / (1 - g). With mu_s' fixed, g changes only how forward the first few
+//! scatterings are: g = 0.9 instead of 0.8 moves the skin and dot colours of the Fitzpatrick
+//! presets by less than about 0.3 dE00 (checked with tinct's transport when the skin moved off
+//! Kubelka-Munk). g is adjustable.
 
 use std::sync::OnceLock;
 
@@ -67,8 +66,10 @@ pub struct TissueConstants {
     pub epidermis_scattering: ScatteringLaw,
     /// Dermis reduced scattering.
     pub dermis_scattering: ScatteringLaw,
-    /// S = eta mu_s' (3/4; see the module docs).
-    pub eta: f64,
+    /// Henyey-Greenstein anisotropy of the epidermis.
+    pub epidermis_g: f64,
+    /// Henyey-Greenstein anisotropy of the dermis.
+    pub dermis_g: f64,
 }
 
 impl Default for TissueConstants {
@@ -87,7 +88,8 @@ impl Default for TissueConstants {
                 f_rayleigh: 0.41,
                 b_mie: 0.562,
             },
-            eta: 0.75,
+            epidermis_g: 0.8,
+            dermis_g: 0.8,
         }
     }
 }
@@ -136,7 +138,8 @@ pub struct TissueSpectra {
     pub deoxy_blood: Bands,
     pub epidermis_mu_s_prime: Bands,
     pub dermis_mu_s_prime: Bands,
-    pub eta: f64,
+    pub epidermis_g: f64,
+    pub dermis_g: f64,
 }
 
 impl TissueSpectra {
@@ -156,7 +159,8 @@ impl TissueSpectra {
             deoxy_blood: blood(deoxy_e),
             epidermis_mu_s_prime: each(&|l| c.epidermis_scattering.mu_s_prime(l)),
             dermis_mu_s_prime: each(&|l| c.dermis_scattering.mu_s_prime(l)),
-            eta: c.eta,
+            epidermis_g: c.epidermis_g,
+            dermis_g: c.dermis_g,
         }
     }
 

@@ -37,6 +37,13 @@ pub struct Pigment {
     pub k_m2_g: Vec<f64>,
     /// S per unit load, m^2/g, on the internal grid.
     pub s_m2_g: Vec<f64>,
+    /// Absorption cross-section per gram (mass absorption), m^2/g, on the internal grid: what
+    /// the transport solution in skin uses (see [`crate::optics::transport`]).
+    pub mac_m2_g: Vec<f64>,
+    /// Scattering cross-section per gram (not reduced), m^2/g, on the internal grid.
+    pub msc_m2_g: Vec<f64>,
+    /// Scattering anisotropy of the particles, on the internal grid.
+    pub g: Vec<f64>,
     pub sources: Vec<PigmentSource>,
     pub notes: Vec<String>,
     /// A measured photodegradation constant (per Mlx h of UV-free daylight at the pigment, as
@@ -228,7 +235,7 @@ impl Pigment {
             }
         }
         let w = grid_wavelengths();
-        let (mac, msc, derivation): (Bands, Bands, String) = match &e.optics {
+        let (mac, msc, (sca, g), derivation): (Bands, Bands, (Bands, Bands), String) = match &e.optics {
             Optics::Mie {
                 medium_index,
                 components,
@@ -250,6 +257,8 @@ impl Pigment {
                 let rho_g_m3 = rho * 1e6;
                 let mut mac = [0.0; GRID_LEN];
                 let mut msc = [0.0; GRID_LEN];
+                let mut sca = [0.0; GRID_LEN];
+                let mut sca_g = [0.0; GRID_LEN];
                 for c in components {
                     let (n, k) = index_table(&c.table, &at("optics.components.table"))?;
                     for i in 0..GRID_LEN {
@@ -257,8 +266,12 @@ impl Pigment {
                         let q = mie(n[i] / nm, k[i] / nm, x).map_err(|err| err.at(origin))?;
                         mac[i] += c.weight * 3.0 * q.q_abs / (4.0 * r_m * rho_g_m3);
                         msc[i] += c.weight * 3.0 * q.q_sca * (1.0 - q.g) / (4.0 * r_m * rho_g_m3);
+                        let per_gram = c.weight * 3.0 / (4.0 * r_m * rho_g_m3);
+                        sca[i] += per_gram * q.q_sca;
+                        sca_g[i] += per_gram * q.q_sca * q.g;
                     }
                 }
+                let g = std::array::from_fn(|i| if sca[i] > 0.0 { sca_g[i] / sca[i] } else { 0.0 });
                 let tables: Vec<String> = components
                     .iter()
                     .map(|c| format!("{} (weight {})", c.table, c.weight))
@@ -266,9 +279,10 @@ impl Pigment {
                 (
                     mac,
                     msc,
+                    (sca, g),
                     format!(
                         "Mie theory for spheres of {d} nm, density {rho} g/cm^3, in a medium of index {nm}, \
-                         from {}; k = 2 MAC, s = 3/4 MSC'",
+                         from {}; k = 2 MAC, s = 3/4 MSC'; in skin: MAC, MSC and g of the spheres",
                         tables.join(" and ")
                     ),
                 )
@@ -296,20 +310,25 @@ impl Pigment {
                 }
                 let mut mac = [0.0; GRID_LEN];
                 let mut msc = [0.0; GRID_LEN];
+                let mut sca = [0.0; GRID_LEN];
+                let mut g = [0.0; GRID_LEN];
                 for i in 0..GRID_LEN {
                     mac[i] = mac0 * (w[i] / l0).powf(-angstrom_exponent);
                     let x = std::f64::consts::PI * d * nm / w[i];
                     let q = mie(index_n / nm, index_k / nm, x).map_err(|err| err.at(origin))?;
-                    msc[i] = mac[i] * q.q_sca * (1.0 - q.g) / q.q_abs;
+                    sca[i] = mac[i] * q.q_sca / q.q_abs;
+                    g[i] = q.g;
+                    msc[i] = sca[i] * (1.0 - q.g);
                 }
                 (
                     mac,
                     msc,
+                    (sca, g),
                     format!(
                         "measured mass absorption {mac0} m^2/g at {l0} nm with Angstrom exponent \
                          {angstrom_exponent}; reduced scattering from the Mie ratio Q_sca (1 - g) / Q_abs \
                          of {d} nm spheres of index {index_n} + {index_k}i in a medium of index {nm}; \
-                         k = 2 MAC, s = 3/4 MSC'"
+                         k = 2 MAC, s = 3/4 MSC'; in skin: MAC, MSC = MAC Q_sca / Q_abs and g of the spheres"
                     ),
                 )
             }
@@ -359,18 +378,25 @@ impl Pigment {
                 let mut s = [0.0; GRID_LEN];
                 k.copy_from_slice(&linear_interpolate(wavelengths_nm, k_m2_g, &w));
                 s.copy_from_slice(&linear_interpolate(wavelengths_nm, s_m2_g, &w));
-                // Stored as k and s already: undo the conversions applied below.
+                // Stored as k and s already: undo the conversions applied below. In skin, a
+                // tabulated entry has no particle model: its reduced scattering s / (3/4) is
+                // taken as isotropic scattering (g = 0), which the similarity relation
+                // mu_s (1 - g) = mu_s' makes equivalent for diffuse light (van de Hulst 1980,
+                // sec. 14.3; an approximation for the light's first scattering only).
+                let msc_reduced = s.map(|v| v / ETA);
                 (
                     k.map(|v| v / 2.0),
-                    s.map(|v| v / ETA),
-                    "tabulated K and S per unit load".to_string(),
+                    msc_reduced,
+                    (msc_reduced, [0.0; GRID_LEN]),
+                    "tabulated K and S per unit load; in skin MAC = K/2 and isotropic MSC = S/(3/4)"
+                        .to_string(),
                 )
             }
         };
         let k: Vec<f64> = mac.iter().map(|v| 2.0 * v).collect();
         let s: Vec<f64> = msc.iter().map(|v| ETA * v).collect();
         for (i, (kv, sv)) in k.iter().zip(&s).enumerate() {
-            for (name, v) in [("k", kv), ("s", sv)] {
+            for (name, v) in [("k", kv), ("s", sv), ("mass scattering", &sca[i])] {
                 if !(v.is_finite() && *v >= 0.0) {
                     return Err(InputError::OutOfRange {
                         field: at(&format!("{name} at {} nm", w[i])),
@@ -403,6 +429,9 @@ impl Pigment {
             derivation,
             k_m2_g: k,
             s_m2_g: s,
+            mac_m2_g: mac.to_vec(),
+            msc_m2_g: sca.to_vec(),
+            g: g.to_vec(),
             sources: e.sources,
             notes: e.notes,
             photodegradation: e.photodegradation,

@@ -1,0 +1,284 @@
+//! A layered medium as a file (the input of `tinct optics`, the role MCML's input files play
+//! in the field) and its transport solution at every wavelength.
+//!
+//! ```toml
+//! wavelengths_nm = [450, 550, 650]   # ascending
+//! index = 1.4                        # inside the stack; air above
+//! below = "semi-infinite"            # or "air": a finite stack over air
+//! [[layers]]                         # top first
+//! name = "epidermis"
+//! thickness_mm = 0.07                # "inf" only for the last layer, and only with semi-infinite
+//! mu_a_per_mm = [1.9, 0.9, 0.45]     # one value per wavelength, or one number for all
+//! mu_s_per_mm = 40                   # scattering (not reduced) coefficient
+//! g = 0.8                            # a number or one per wavelength
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::transport::{solve, Below, Layer, Quadrature, Solution, DEFAULT_POINTS};
+use crate::error::InputError;
+
+/// A number for every wavelength, or one per wavelength.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PerWavelength {
+    One(f64),
+    Each(Vec<f64>),
+}
+
+impl PerWavelength {
+    fn at(&self, i: usize) -> f64 {
+        match self {
+            PerWavelength::One(v) => *v,
+            PerWavelength::Each(v) => v[i],
+        }
+    }
+}
+
+/// A thickness: mm, or `"inf"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Thickness {
+    Mm(f64),
+    Text(String),
+}
+
+/// One layer of a medium file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediumLayer {
+    pub name: String,
+    pub thickness_mm: Thickness,
+    pub mu_a_per_mm: PerWavelength,
+    pub mu_s_per_mm: PerWavelength,
+    pub g: PerWavelength,
+}
+
+/// A medium file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Medium {
+    pub wavelengths_nm: Vec<f64>,
+    pub index: f64,
+    pub below: String,
+    pub layers: Vec<MediumLayer>,
+}
+
+/// The transport solution of a medium, per wavelength.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediumSolution {
+    pub wavelengths_nm: Vec<f64>,
+    pub solutions: Vec<Solution>,
+}
+
+impl Medium {
+    /// Reads a medium file.
+    ///
+    /// # Errors
+    /// Malformed TOML or a missing or unknown field (one line naming it).
+    pub fn from_toml(text: &str, origin: &str) -> Result<Medium, InputError> {
+        let m: Medium = toml::from_str(text).map_err(|e| InputError::Invalid {
+            field: origin.to_string(),
+            message: e.message().trim().replace('\n', " "),
+        })?;
+        Ok(m)
+    }
+
+    /// What lies below the last layer.
+    ///
+    /// # Errors
+    /// Neither `air` nor `semi-infinite`.
+    pub fn below(&self) -> Result<Below, InputError> {
+        match self.below.trim().to_ascii_lowercase().as_str() {
+            "air" => Ok(Below::Air),
+            "semi-infinite" | "semi_infinite" | "semiinfinite" => Ok(Below::SemiInfinite),
+            _ => Err(InputError::Unknown {
+                field: "below".into(),
+                kind: "lower boundary",
+                value: self.below.clone(),
+                known: "air, semi-infinite".into(),
+            }),
+        }
+    }
+
+    /// The transport layers at every wavelength, checked.
+    ///
+    /// # Errors
+    /// The layer (by name) and field at fault: an array of the wrong length, a negative or
+    /// non-finite coefficient, g outside -0.99..0.99, a bad thickness, an infinite layer that is
+    /// not last or not over `semi-infinite`; wavelengths not finite, positive and ascending.
+    pub fn layers(&self) -> Result<Vec<Vec<Layer>>, InputError> {
+        let w = &self.wavelengths_nm;
+        if w.is_empty() {
+            return Err(InputError::Invalid {
+                field: "wavelengths_nm".into(),
+                message: "at least one wavelength is needed".into(),
+            });
+        }
+        for (i, &v) in w.iter().enumerate() {
+            InputError::check_range("wavelengths_nm", v, 1e-9, 1e9, "nm, finite and above 0")?;
+            if i > 0 && v <= w[i - 1] {
+                return Err(InputError::WavelengthOrder {
+                    field: "wavelengths_nm".into(),
+                    previous: w[i - 1],
+                    value: v,
+                });
+            }
+        }
+        let below = self.below()?;
+        if self.layers.is_empty() {
+            return Err(InputError::Invalid {
+                field: "layers".into(),
+                message: "at least one [[layers]] table is needed".into(),
+            });
+        }
+        let n_layers = self.layers.len();
+        let mut per_layer = Vec::with_capacity(n_layers);
+        for (k, l) in self.layers.iter().enumerate() {
+            let at = |f: &str| format!("layer {:?}: {f}", l.name);
+            let thickness = match &l.thickness_mm {
+                Thickness::Mm(v) => *v,
+                Thickness::Text(t) if t.trim().eq_ignore_ascii_case("inf") => f64::INFINITY,
+                Thickness::Text(t) => {
+                    return Err(InputError::Malformed {
+                        field: at("thickness_mm"),
+                        value: t.clone(),
+                        expected: "a thickness in mm, or \"inf\"".into(),
+                    })
+                }
+            };
+            if thickness.is_infinite() && (k + 1 < n_layers || below != Below::SemiInfinite) {
+                return Err(InputError::Invalid {
+                    field: at("thickness_mm"),
+                    message: "\"inf\" only for the last layer, and only with below = \"semi-infinite\""
+                        .into(),
+                });
+            }
+            for (field, v) in [
+                ("mu_a_per_mm", &l.mu_a_per_mm),
+                ("mu_s_per_mm", &l.mu_s_per_mm),
+                ("g", &l.g),
+            ] {
+                if let PerWavelength::Each(values) = v {
+                    if values.len() != w.len() {
+                        return Err(InputError::Invalid {
+                            field: at(field),
+                            message: format!(
+                                "{} values for {} wavelengths: give one per wavelength or one number",
+                                values.len(),
+                                w.len()
+                            ),
+                        });
+                    }
+                }
+            }
+            let mut bands = Vec::with_capacity(w.len());
+            for (i, nm) in w.iter().enumerate() {
+                let layer = Layer {
+                    mu_a: l.mu_a_per_mm.at(i),
+                    mu_s: l.mu_s_per_mm.at(i),
+                    g: l.g.at(i),
+                    thickness_mm: thickness,
+                };
+                layer
+                    .validate()
+                    .map_err(|e| e.at(&format!("layer {:?} at {nm} nm", l.name)))?;
+                bands.push(layer);
+            }
+            per_layer.push(bands);
+        }
+        // Per wavelength, top first.
+        Ok((0..w.len())
+            .map(|i| per_layer.iter().map(|b| b[i]).collect())
+            .collect())
+    }
+
+    /// Solves the medium at every wavelength with [`DEFAULT_POINTS`] directions.
+    ///
+    /// # Errors
+    /// An invalid medium (see [`Medium::layers`]) or index (1 to 2).
+    pub fn solve(&self) -> Result<MediumSolution, InputError> {
+        let per_band = self.layers()?;
+        let below = self.below()?;
+        let q = Quadrature::<DEFAULT_POINTS>::new(self.index)?;
+        let solutions = per_band
+            .iter()
+            .map(|layers| solve(&q, layers, below))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(MediumSolution {
+            wavelengths_nm: self.wavelengths_nm.clone(),
+            solutions,
+        })
+    }
+
+    /// A medium from per-wavelength layers (all with the same thickness per layer).
+    pub fn from_layers(
+        wavelengths_nm: &[f64],
+        index: f64,
+        below: Below,
+        names: &[&str],
+        per_band: &[Vec<Layer>],
+    ) -> Medium {
+        let layers = names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let d = per_band[0][k].thickness_mm;
+                MediumLayer {
+                    name: (*name).to_string(),
+                    thickness_mm: if d.is_infinite() {
+                        Thickness::Text("inf".into())
+                    } else {
+                        Thickness::Mm(d)
+                    },
+                    mu_a_per_mm: PerWavelength::Each(per_band.iter().map(|b| b[k].mu_a).collect()),
+                    mu_s_per_mm: PerWavelength::Each(per_band.iter().map(|b| b[k].mu_s).collect()),
+                    g: PerWavelength::Each(per_band.iter().map(|b| b[k].g).collect()),
+                }
+            })
+            .collect();
+        Medium {
+            wavelengths_nm: wavelengths_nm.to_vec(),
+            index,
+            below: match below {
+                Below::Air => "air",
+                Below::SemiInfinite => "semi-infinite",
+            }
+            .into(),
+            layers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MCML: &str = "wavelengths_nm = [500]\nindex = 1.0\nbelow = \"air\"\n[[layers]]\nname = \"slab\"\nthickness_mm = 0.2\nmu_a_per_mm = 1.0\nmu_s_per_mm = [9.0]\ng = 0.75\n";
+
+    #[test]
+    fn reads_and_solves_the_benchmark_slab() {
+        let m = Medium::from_toml(MCML, "m.toml").unwrap();
+        let s = m.solve().unwrap();
+        assert!((s.solutions[0].reflectance - 0.09739).abs() < 1e-4);
+    }
+
+    #[test]
+    fn bad_media_name_the_layer_and_field() {
+        let bad = |t: &str| Medium::from_toml(t, "m.toml").and_then(|m| m.solve().map(|_| ()));
+        let e = bad(&MCML.replace("mu_a_per_mm = 1.0", "mu_a_per_mm = -1.0")).unwrap_err();
+        assert!(e.to_string().contains("\"slab\"") && e.to_string().contains("mu_a_per_mm"), "{e}");
+        let e = bad(&MCML.replace("g = 0.75", "g = 1.2")).unwrap_err();
+        assert!(e.to_string().contains("g"), "{e}");
+        let e = bad(&MCML.replace("[9.0]", "[9.0, 8.0]")).unwrap_err();
+        assert!(e.to_string().contains("mu_s_per_mm") && e.to_string().contains("2 values"), "{e}");
+        let e = bad(&MCML.replace("0.2", "\"inf\"")).unwrap_err();
+        assert!(e.to_string().contains("inf"), "{e}");
+        let e = bad(&MCML.replace("air", "glass")).unwrap_err();
+        assert!(e.to_string().contains("below"), "{e}");
+        let e = bad(&MCML.replace("index = 1.0", "index = 0.5")).unwrap_err();
+        assert!(e.to_string().contains("index"), "{e}");
+        let e = bad(&MCML.replace("name =", "nme =")).unwrap_err();
+        assert!(e.to_string().contains("m.toml"), "{e}");
+    }
+}
