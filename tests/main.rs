@@ -13,3 +13,4 @@ mod physics;
 mod properties;
 mod readme;
 mod reference;
+mod transport;

@@ -139,6 +139,24 @@ fn lab_of(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> 
     table.lab(&dot_spectrum(site, loads).expect("the search's loads are finite and non-negative"))
 }
 
+/// The colour the search steers by: every other band solved (see
+/// [`DotSite::reflectance_coarse`]); every answer is then evaluated on the full grid.
+fn lab_of_coarse(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> Lab {
+    let comps: Vec<Component<'_>> = loads
+        .iter()
+        .map(|(p, w)| Component {
+            pigment: p,
+            load_g_m2: *w,
+        })
+        .collect();
+    let pigment = pigment_optics(&comps).expect("the search's loads are finite and non-negative");
+    table.lab(
+        &site
+            .reflectance_coarse(&pigment)
+            .expect("the search's loads are finite and non-negative"),
+    )
+}
+
 fn loads_of(u: &[f64], max_total: f64) -> Vec<f64> {
     let total = max_total * 0.5 * (1.0 + u[0].tanh());
     let mut z = vec![0.0];
@@ -162,7 +180,7 @@ impl Problem<'_, '_> {
         let w = loads_of(u, self.max_total);
         let loads: Vec<(&Pigment, f64)> = self.subset.iter().copied().zip(w).collect();
         ciede2000(
-            lab_of(self.spec.site, self.spec.table, &loads),
+            lab_of_coarse(self.spec.site, self.spec.table, &loads),
             self.spec.target,
             1.0,
             1.0,

@@ -150,8 +150,9 @@ impl Medium {
             if thickness.is_infinite() && (k + 1 < n_layers || below != Below::SemiInfinite) {
                 return Err(InputError::Invalid {
                     field: at("thickness_mm"),
-                    message: "\"inf\" only for the last layer, and only with below = \"semi-infinite\""
-                        .into(),
+                    message:
+                        "\"inf\" only for the last layer, and only with below = \"semi-infinite\""
+                            .into(),
                 });
             }
             for (field, v) in [
@@ -267,11 +268,17 @@ mod tests {
     fn bad_media_name_the_layer_and_field() {
         let bad = |t: &str| Medium::from_toml(t, "m.toml").and_then(|m| m.solve().map(|_| ()));
         let e = bad(&MCML.replace("mu_a_per_mm = 1.0", "mu_a_per_mm = -1.0")).unwrap_err();
-        assert!(e.to_string().contains("\"slab\"") && e.to_string().contains("mu_a_per_mm"), "{e}");
+        assert!(
+            e.to_string().contains("\"slab\"") && e.to_string().contains("mu_a_per_mm"),
+            "{e}"
+        );
         let e = bad(&MCML.replace("g = 0.75", "g = 1.2")).unwrap_err();
         assert!(e.to_string().contains("g"), "{e}");
         let e = bad(&MCML.replace("[9.0]", "[9.0, 8.0]")).unwrap_err();
-        assert!(e.to_string().contains("mu_s_per_mm") && e.to_string().contains("2 values"), "{e}");
+        assert!(
+            e.to_string().contains("mu_s_per_mm") && e.to_string().contains("2 values"),
+            "{e}"
+        );
         let e = bad(&MCML.replace("0.2", "\"inf\"")).unwrap_err();
         assert!(e.to_string().contains("inf"), "{e}");
         let e = bad(&MCML.replace("air", "glass")).unwrap_err();

@@ -89,14 +89,10 @@ fn diag<const N: usize>(d: &[f64; N]) -> Mat<N> {
 #[inline]
 fn mul<const N: usize>(a: &Mat<N>, b: &Mat<N>) -> Mat<N> {
     let mut c = [[0.0; N]; N];
-    for i in 0..N {
-        for k in 0..N {
-            let aik = a[i][k];
-            if aik == 0.0 {
-                continue;
-            }
-            for j in 0..N {
-                c[i][j] += aik * b[k][j];
+    for (ci, ai) in c.iter_mut().zip(a) {
+        for (&aik, bk) in ai.iter().zip(b) {
+            for (cij, &bkj) in ci.iter_mut().zip(bk) {
+                *cij += aik * bkj;
             }
         }
     }
@@ -142,7 +138,11 @@ struct Lu<const N: usize> {
 }
 
 impl<const N: usize> Lu<N> {
-    /// None when a pivot vanishes (the matrix is singular to working precision).
+    /// None when the matrix is not finite. A column that is exactly zero on and below the
+    /// diagonal is a direction that no light reaches or leaves (a clear layer between two
+    /// totally reflecting boundaries traps directions beyond the critical angle, but nothing
+    /// scatters light into them): its pivot is taken as 1, which gives such a direction no
+    /// light, as it has.
     fn new(mut a: Mat<N>) -> Option<Self> {
         let mut perm = [0usize; N];
         for (i, p) in perm.iter_mut().enumerate() {
@@ -157,8 +157,11 @@ impl<const N: usize> Lu<N> {
                     p = i;
                 }
             }
-            if best == 0.0 || !best.is_finite() {
+            if !best.is_finite() {
                 return None;
+            }
+            if best == 0.0 {
+                a[k][k] = 1.0;
             }
             if p != k {
                 a.swap(p, k);
@@ -185,32 +188,30 @@ impl<const N: usize> Lu<N> {
             *row = b[self.perm[i]];
         }
         // Forward substitution (unit lower triangle), all columns at once.
-        for i in 0..N {
-            for k in 0..i {
+        for i in 1..N {
+            let mut row = x[i];
+            for (k, xk) in x.iter().enumerate().take(i) {
                 let l = self.lu[i][k];
-                if l != 0.0 {
-                    let (head, tail) = x.split_at_mut(i);
-                    for j in 0..N {
-                        tail[0][j] -= l * head[k][j];
-                    }
+                for (v, &w) in row.iter_mut().zip(xk) {
+                    *v -= l * w;
                 }
             }
+            x[i] = row;
         }
         // Back substitution.
         for i in (0..N).rev() {
-            for k in i + 1..N {
+            let mut row = x[i];
+            for (k, xk) in x.iter().enumerate().skip(i + 1) {
                 let u = self.lu[i][k];
-                if u != 0.0 {
-                    let (head, tail) = x.split_at_mut(k);
-                    for j in 0..N {
-                        head[i][j] -= u * tail[0][j];
-                    }
+                for (v, &w) in row.iter_mut().zip(xk) {
+                    *v -= u * w;
                 }
             }
-            let d = self.lu[i][i];
-            for v in x[i].iter_mut() {
-                *v /= d;
+            let d = 1.0 / self.lu[i][i];
+            for v in row.iter_mut() {
+                *v *= d;
             }
+            x[i] = row;
         }
         x
     }
@@ -350,6 +351,27 @@ pub fn fresnel_inside(n: f64, nu: f64) -> f64 {
     0.5 * (rs * rs + rp * rp)
 }
 
+/// Reflectance of a smooth surface of index `n` for diffuse light from air:
+/// integral over the outside cosine mu of r(mu) 2 mu d(mu) (composite Simpson, 4000 steps;
+/// the integrand is smooth from air, no critical angle on this side).
+fn external_diffuse_reflectance(n: f64) -> f64 {
+    if n == 1.0 {
+        return 0.0;
+    }
+    let f = |mu: f64| {
+        // Refracted inside: cos = sqrt(1 - (1 - mu^2)/n^2); r is reciprocal.
+        let inside = (1.0 - (1.0 - mu * mu) / (n * n)).sqrt();
+        fresnel_inside(n, inside) * 2.0 * mu
+    };
+    let steps = 4000;
+    let h = 1.0 / steps as f64;
+    let mut acc = f(0.0) + f(1.0);
+    for i in 1..steps {
+        acc += if i % 2 == 1 { 4.0 } else { 2.0 } * f(h * i as f64);
+    }
+    acc * h / 3.0
+}
+
 /// The directions of a transport solution (see the module docs).
 #[derive(Debug, Clone)]
 pub struct Quadrature<const N: usize> {
@@ -365,6 +387,9 @@ pub struct Quadrature<const N: usize> {
     pub fresnel: [f64; N],
     /// Diffuse (Lambertian) incident flux per direction, summing to 1.
     pub diffuse_in: [f64; N],
+    /// The surface's reflectance of diffuse light from air, integrated finely over angle
+    /// (the quadrature's own sum of it is off by up to about 2e-3 near the critical angle).
+    pub diffuse_specular: f64,
     /// Smallest cosine, which bounds the starting thickness of doubling.
     nu_min: f64,
     /// Legendre polynomials P_k(nu_i), k < N.
@@ -429,6 +454,7 @@ impl<const N: usize> Quadrature<N> {
             diffuse_in: [0.0; N],
             nu_min: 0.0,
             legendre: [[0.0; N]; N],
+            diffuse_specular: external_diffuse_reflectance(n),
         };
         for (k, (a, b)) in nu.zip(w).enumerate() {
             q.nu[k] = a;
@@ -448,11 +474,6 @@ impl<const N: usize> Quadrature<N> {
     /// Specular reflectance of the surface at normal incidence, ((n - 1)/(n + 1))^2.
     pub fn specular(&self) -> f64 {
         self.fresnel[N - 1]
-    }
-
-    /// Specular reflectance of the surface for diffuse incidence (on these directions).
-    pub fn specular_diffuse(&self) -> f64 {
-        (0..N).map(|i| self.diffuse_in[i] * self.fresnel[i]).sum()
     }
 
     /// Delta-M truncated Henyey-Greenstein redistribution, same (h+) and opposite (h-)
@@ -545,11 +566,12 @@ pub struct Slab<const N: usize> {
     pub t_up: Mat<N>,
 }
 
-/// The starting layer of doubling is no thicker than this many times the smallest cosine.
-/// Prahl (1995) starts at the smallest cosine; with the diamond rule, 4 times it changes no
-/// result by more than 3e-5 against 1 time (measured on the test media with 12 and 16
-/// directions) and saves two doublings.
-const START_LIMIT: f64 = 4.0;
+/// The starting layer of doubling is no thicker than this many times the smallest cosine
+/// (Prahl 1995; Wiscombe 1976). The diamond rule attenuates unscattered light by
+/// (1 - d/2nu)/(1 + d/2nu) instead of exp(-d/nu); doubling compounds that in weakly scattering
+/// layers, to 6e-5 of the transmittance of a clear-ish layer (optical thickness 1.3, albedo 0.4)
+/// started at 4 times the smallest cosine, 4e-6 at 1 time.
+const START_LIMIT: f64 = 1.0;
 /// Transmission below which a doubled layer is taken as opaque.
 const OPAQUE: f64 = 1e-15;
 /// Transmission below which a semi-infinite layer's doubling has converged.
@@ -758,9 +780,9 @@ pub fn validate_stack(layers: &[Layer], below: Below) -> Result<(), InputError> 
         });
     }
     for (k, l) in layers.iter().enumerate() {
-        l.validate().map_err(|e| e.at(&format!("layer {}", k + 1)))?;
-        if l.thickness_mm.is_infinite() && (k + 1 < layers.len() || below != Below::SemiInfinite)
-        {
+        l.validate()
+            .map_err(|e| e.at(&format!("layer {}", k + 1)))?;
+        if l.thickness_mm.is_infinite() && (k + 1 < layers.len() || below != Below::SemiInfinite) {
             return Err(InputError::OutOfRange {
                 field: format!("layer {}: thickness_mm", k + 1),
                 value: l.thickness_mm,
@@ -810,7 +832,13 @@ pub fn solution_of<const N: usize>(q: &Quadrature<N>, s: &Slab<N>) -> Solution {
     let mut normal = [0.0; N];
     normal[N - 1] = 1.0;
     let (r, t) = s.totals(&normal);
-    let (rd, td) = s.totals(&q.diffuse_in);
+    // Diffuse incidence: the surface's own reflection exactly, and the light that enters
+    // scaled to 1 minus it (the quadrature's entering fluxes sum to 1 minus its own estimate).
+    let (rd_all, td_all) = s.totals(&q.diffuse_in);
+    let own: f64 = (0..N).map(|j| q.diffuse_in[j] * q.fresnel[j]).sum();
+    let scale = (1.0 - q.diffuse_specular) / (1.0 - own);
+    let rd = q.diffuse_specular + scale * (rd_all - own);
+    let td = scale * td_all;
     let clamp = |v: f64| v.clamp(0.0, 1.0);
     Solution {
         reflectance: clamp(r),
@@ -916,7 +944,10 @@ mod tests {
         for n in [1.0, 1.4, 1.6] {
             let q = Q::new(n).unwrap();
             let s = solve(&q, &[one(0.0, 30.0, 0.9, 0.5)], Below::Air).unwrap();
-            assert!((s.reflectance + s.transmittance - 1.0).abs() < 1e-9, "{n}: {s:?}");
+            assert!(
+                (s.reflectance + s.transmittance - 1.0).abs() < 1e-9,
+                "{n}: {s:?}"
+            );
             assert!((s.diffuse_reflectance + s.diffuse_transmittance - 1.0).abs() < 1e-9);
         }
     }
@@ -930,7 +961,11 @@ mod tests {
         let e = (-mu_a * d).exp();
         let t = (1.0 - r0).powi(2) * e / (1.0 - r0 * r0 * e * e);
         let r = r0 + (1.0 - r0).powi(2) * r0 * e * e / (1.0 - r0 * r0 * e * e);
-        assert!((s.transmittance - t).abs() < 1e-12, "{} {t}", s.transmittance);
+        assert!(
+            (s.transmittance - t).abs() < 1e-12,
+            "{} {t}",
+            s.transmittance
+        );
         assert!((s.reflectance - r).abs() < 1e-12);
         // Index-matched: exp(-mu_a d) exactly.
         let q = Q::new(1.0).unwrap();
@@ -956,7 +991,12 @@ mod tests {
     #[test]
     fn semi_infinite_conservative_medium_reflects_everything() {
         let q = Q::new(1.4).unwrap();
-        let s = solve(&q, &[one(0.0, 10.0, 0.8, f64::INFINITY)], Below::SemiInfinite).unwrap();
+        let s = solve(
+            &q,
+            &[one(0.0, 10.0, 0.8, f64::INFINITY)],
+            Below::SemiInfinite,
+        )
+        .unwrap();
         assert!((s.reflectance - 1.0).abs() < 1e-3, "{s:?}");
     }
 }

@@ -235,7 +235,9 @@ impl Pigment {
             }
         }
         let w = grid_wavelengths();
-        let (mac, msc, (sca, g), derivation): (Bands, Bands, (Bands, Bands), String) = match &e.optics {
+        let (mac, msc, (sca, g), derivation): (Bands, Bands, (Bands, Bands), String) = match &e
+            .optics
+        {
             Optics::Mie {
                 medium_index,
                 components,
