@@ -9,7 +9,7 @@ use tinct::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
 use tinct::difference::ciede2000;
-use tinct::formulate::{dot_spectrum, search, MatchSpec, Recipe};
+use tinct::formulate::{search, MatchSpec, Recipe};
 use tinct::optics::skin::{DotSite, SkinOptics};
 use tinct::pigment::{Catalog, Deposition, Pigment};
 use tinct::InputError;
@@ -199,7 +199,6 @@ fn evaluate(
         ),
         None => (r.loads.clone(), None, None),
     };
-    let spectrum = dot_spectrum(site, &loads_used)?;
     let comps: Vec<Component<'_>> = loads_used
         .iter()
         .map(|(p, w)| Component {
@@ -208,6 +207,9 @@ fn evaluate(
         })
         .collect();
     let (_, ref_table) = tables[0];
+    // One transport solution gives the spectrum and the cool cast.
+    let a = appear(skin, site, &comps, ref_table)?;
+    let spectrum = a.dot_spectrum;
     let white_ref = ref_table.white();
     let dot_ref = ref_table.xyz(&spectrum);
     let lab = xyz_to_lab(dot_ref, white_ref);
@@ -217,7 +219,6 @@ fn evaluate(
         let (d, m) = metamerism(dot_ref, t.xyz(&spectrum), target_ref, white_ref, t.white());
         under.push((ill.name().to_string(), d, m));
     }
-    let a = appear(skin, site, &comps, ref_table)?;
     Ok(Evaluated {
         loads: loads_used
             .iter()

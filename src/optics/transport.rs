@@ -33,8 +33,8 @@
 //! - **Doubling.** Two copies of a homogeneous layer (R' = R, T' = T) make one twice as thick
 //!   (van de Hulst 1980; Prahl 1995, eq. 4.9): R2 = R + T R (1 - R R)^-1 T, T2 = T (1 - R R)^-1 T.
 //!   Doubling stops at the layer's thickness; a semi-infinite layer is doubled until it transmits
-//!   less than 1e-12 of any flux. Once a finite layer transmits less than 1e-15, further doubling
-//!   changes nothing and stops (opaque layers).
+//!   less than 1e-12 of any flux. Once a finite layer transmits less than 1e-7, further doubling
+//!   changes nothing (by less than T^2) and stops (opaque layers).
 //! - **Adding.** Layer 1 over layer 2 (Prahl 1995, eq. 4.5-4.8), with B = (1 - R1' R2):
 //!   T = T2 B^-1 T1, R = R1 + T1' R2 B^-1 T1, R' = R2' + T2 B^-1 R1' T2',
 //!   T' = T1' (T2' + R2 B^-1 R1' T2').
@@ -172,8 +172,9 @@ impl<const N: usize> Lu<N> {
                 let f = a[i][k] / pivot;
                 a[i][k] = f;
                 if f != 0.0 {
-                    for j in k + 1..N {
-                        a[i][j] -= f * a[k][j];
+                    let pivot_row = a[k];
+                    for (v, &p) in a[i].iter_mut().zip(&pivot_row).skip(k + 1) {
+                        *v -= f * p;
                     }
                 }
             }
@@ -405,7 +406,10 @@ impl<const N: usize> Quadrature<N> {
     /// # Errors
     /// `n` outside [`INDEX_RANGE`].
     pub fn new(n: f64) -> Result<Self, InputError> {
-        assert!(N >= 4 && N % 2 == 0, "N must be even and at least 4");
+        assert!(
+            N >= 4 && N.is_multiple_of(2),
+            "N must be even and at least 4"
+        );
         InputError::check_range(
             "index",
             n,
@@ -572,8 +576,9 @@ pub struct Slab<const N: usize> {
 /// layers, to 6e-5 of the transmittance of a clear-ish layer (optical thickness 1.3, albedo 0.4)
 /// started at 4 times the smallest cosine, 4e-6 at 1 time.
 const START_LIMIT: f64 = 1.0;
-/// Transmission below which a doubled layer is taken as opaque.
-const OPAQUE: f64 = 1e-15;
+/// Transmission below which a doubled layer is taken as opaque: doubling it again changes its
+/// reflection by T (1 - R R)^-1 R T, less than T^2 = 1e-14.
+const OPAQUE: f64 = 1e-7;
 /// Transmission below which a semi-infinite layer's doubling has converged.
 const SEMI_INFINITE_T: f64 = 1e-12;
 /// Most doublings of one layer (2^80 times its starting thickness).
@@ -721,10 +726,10 @@ impl<const N: usize> Slab<N> {
     /// This slab over `below` (see the module docs).
     ///
     /// # Panics
-    /// Never for physical slabs: 1 - R1' R2 is singular only between two perfect reflectors.
+    /// Only for slabs with non-finite entries (which [`Slab::layer`] never makes).
     pub fn over(&self, below: &Slab<N>) -> Slab<N> {
         let b = one_minus(&mul(&self.r_up, &below.r));
-        let lu = Lu::new(b).expect("1 - R1' R2 is regular for absorbing or leaking slabs");
+        let lu = Lu::new(b).expect("1 - R1' R2 is finite");
         let x1 = lu.solve(&self.t);
         let x2 = lu.solve(&mul(&self.r_up, &below.t_up));
         Slab {
@@ -733,6 +738,15 @@ impl<const N: usize> Slab<N> {
             r_up: add(&below.r_up, &mul(&below.t, &x2)),
             t_up: mul(&self.t_up, &add(&below.t_up, &mul(&below.r, &x2))),
         }
+    }
+
+    /// The reflection (from above) of this slab over `below`: the `r` of [`Slab::over`]
+    /// alone, half the work.
+    pub fn reflection_over(&self, below: &Slab<N>) -> Mat<N> {
+        let b = one_minus(&mul(&self.r_up, &below.r));
+        let lu = Lu::new(b).expect("1 - R1' R2 is finite");
+        let x1 = lu.solve(&self.t);
+        add(&self.r, &mul(&self.t_up, &mul(&below.r, &x1)))
     }
 
     /// Total reflected and transmitted flux for incident fluxes `f_in` (from above).
@@ -854,8 +868,7 @@ pub fn solution_of<const N: usize>(q: &Quadrature<N>, s: &Slab<N>) -> Solution {
 pub fn fluence_at<const N: usize>(q: &Quadrature<N>, upper: &Slab<N>, lower: &Slab<N>) -> f64 {
     let mut normal = [0.0; N];
     normal[N - 1] = 1.0;
-    let lu = Lu::new(one_minus(&mul(&upper.r_up, &lower.r)))
-        .expect("1 - R1' R2 is regular for absorbing or leaking slabs");
+    let lu = Lu::new(one_minus(&mul(&upper.r_up, &lower.r))).expect("1 - R1' R2 is finite");
     let down = lu.solve_vec(&mul_vec(&upper.t, &normal));
     let up = mul_vec(&lower.r, &down);
     (0..N).map(|i| (down[i] + up[i]) / q.nu[i]).sum()
@@ -870,13 +883,12 @@ pub fn reflectance_between<const N: usize>(
     middle: &Slab<N>,
     lower: &Slab<N>,
 ) -> f64 {
-    let rest = middle.over(lower);
-    let lu = Lu::new(one_minus(&mul(&upper.r_up, &rest.r)))
-        .expect("1 - R1' R2 is regular for absorbing or leaking slabs");
+    let rest = middle.reflection_over(lower);
+    let lu = Lu::new(one_minus(&mul(&upper.r_up, &rest))).expect("1 - R1' R2 is finite");
     let mut normal = [0.0; N];
     normal[N - 1] = 1.0;
     let down = lu.solve_vec(&mul_vec(&upper.t, &normal));
-    let up = mul_vec(&rest.r, &down);
+    let up = mul_vec(&rest, &down);
     let out = mul_vec(&upper.t_up, &up);
     let own: f64 = (0..N).map(|i| upper.r[i][N - 1]).sum();
     (own + out.iter().sum::<f64>()).clamp(0.0, 1.0)
