@@ -292,10 +292,13 @@ fn bench_fade(c: &mut Criterion) {
         b.iter(|| m.schedule(black_box(3653), 2.0, Draw::default(), None))
     });
     g.sample_size(10);
-    // 10,000 Monte Carlo schedules on all cores (target: < 5 s).
-    g.bench_function("monte_carlo_10000_runs_ten_years", |b| {
+    // Monte Carlo schedules on all cores. The target was 10,000 runs in < 5 s with two-flux
+    // optics; with exact transport (coarse solution in the Monte Carlo) 1,000 runs take about
+    // 20 s, so the bench runs 1,000 (issue 11's note; a colour table in load space is the
+    // planned remedy).
+    g.bench_function("monte_carlo_1000_runs_ten_years", |b| {
         b.iter(|| {
-            m.monte_carlo(3653, 2.0, 10_000, 7, &Uncertainty::default(), &|_| {})
+            m.monte_carlo(3653, 2.0, 1_000, 7, &Uncertainty::default(), &|_| {})
                 .unwrap()
         })
     });

@@ -296,6 +296,36 @@ fn monte_carlo_percentiles_are_ordered_and_reproducible_on_any_number_of_threads
     assert_ne!(format!("{one:?}"), format!("{other:?}"));
 }
 
+#[test]
+fn the_monte_carlos_coarse_tolerance_check_finds_the_same_touch_ups() {
+    // The Monte Carlo checks the tolerance on the coarse solution; a run's touch-up days must
+    // stay within a few per cent of the full solution's (here within 5 % or 10 days), far
+    // inside the spread of its draws.
+    let c = Catalog::builtin();
+    let t = toner();
+    for (phototype, exposure) in [("II", "outdoor-worker"), ("III", "mixed"), ("V", "high-uv")] {
+        let s = site(phototype);
+        let y = year(&preset(exposure).unwrap()).unwrap();
+        let recipes: [&[(&Pigment, f64, f64)]; 2] = [
+            &[(&t, 0.3, 3.0)],
+            &[(c.get("carbon-black").unwrap(), 0.02, 8.0), (&t, 0.3, 3.0)],
+        ];
+        for recipe in recipes {
+            let m = fade_model(&s, &y, recipe, 0, 0.05);
+            let full = m.schedule_with(3652, 2.0, Draw::default(), None, false).0;
+            let coarse = m.schedule_with(3652, 2.0, Draw::default(), None, true).0;
+            let (a, b) = (
+                full.first_touch_up_day.unwrap() as f64,
+                coarse.first_touch_up_day.unwrap() as f64,
+            );
+            assert!(
+                (a - b).abs() <= (0.05 * a).max(10.0),
+                "{phototype} {exposure}: {a} vs {b}"
+            );
+        }
+    }
+}
+
 // ---- the CLI ----
 
 fn toner_args(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {

@@ -342,15 +342,13 @@ fn colour_measurements_fit_through_the_optics() {
         .site(0.3, 0.1)
         .unwrap();
     let red = Catalog::builtin().get("iron-oxide-red").unwrap();
-    let (kx, sx) = pigment_optics(&[Component {
+    let pigment = pigment_optics(&[Component {
         pigment: red,
         load_g_m2: 0.5,
     }])
     .unwrap();
     let colour = |amount: f64| {
-        let k: [f64; tinct::spectrum::GRID_LEN] = std::array::from_fn(|i| kx[i] * amount);
-        let s: [f64; tinct::spectrum::GRID_LEN] = std::array::from_fn(|i| sx[i] * amount);
-        let lab = table.lab(&site.reflectance(&k, &s).unwrap());
+        let lab = table.lab(&site.reflectance(&pigment.scaled(amount)).unwrap());
         [lab.l, lab.a, lab.b]
     };
     let k = 0.004;

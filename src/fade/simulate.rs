@@ -155,6 +155,7 @@ pub struct Model<'a> {
     /// Per day of the year: photodegradation dose at the pigment, Mlx h (UV-free equivalent).
     dose: Vec<f64>,
     fresh_lab: Lab,
+    fresh_lab_coarse: Lab,
     loads0: Vec<f64>,
     visible_share: f64,
     uv_share: f64,
@@ -211,12 +212,14 @@ impl<'a> Model<'a> {
             rates,
             dose,
             fresh_lab: Lab::new(0.0, 0.0, 0.0),
+            fresh_lab_coarse: Lab::new(0.0, 0.0, 0.0),
             loads0,
             visible_share,
             uv_share,
         };
         let pools: Vec<Pools> = m.loads0.iter().map(|&w| Pools::healed(w)).collect();
         m.fresh_lab = m.lab(&pools)?;
+        m.fresh_lab_coarse = m.lab_with(&pools, true)?;
         Ok(m)
     }
 
@@ -240,17 +243,33 @@ impl<'a> Model<'a> {
     /// # Errors
     /// Never for pools made by this model; kept for a non-finite load.
     pub fn lab(&self, pools: &[Pools]) -> Result<Lab, InputError> {
+        self.lab_with(pools, false)
+    }
+
+    /// The colour by the full transport solution, or by the coarse one
+    /// ([`DotSite::reflectance_coarse`]) that the Monte Carlo uses.
+    fn lab_with(&self, pools: &[Pools], coarse: bool) -> Result<Lab, InputError> {
         let mut dot = crate::optics::skin::DotPigment::none();
         for (c, p) in self.setup.components.iter().zip(pools) {
             crate::appearance::add_pigment(&mut dot, c.pigment, p.visible());
         }
-        let r = self.setup.site.reflectance(&dot)?;
+        let r = if coarse {
+            self.setup.site.reflectance_coarse(&dot)?
+        } else {
+            self.setup.site.reflectance(&dot)?
+        };
         Ok(self.setup.table.lab(&r))
     }
 
-    fn delta_e(&self, pools: &[Pools]) -> f64 {
-        let lab = self.lab(pools).expect("finite loads");
-        ciede2000(self.fresh_lab, lab, 1.0, 1.0, 1.0)
+    /// dE00 from the fresh look, both colours from the same solution (full or coarse).
+    fn delta_e(&self, pools: &[Pools], coarse: bool) -> f64 {
+        let lab = self.lab_with(pools, coarse).expect("finite loads");
+        let fresh = if coarse {
+            self.fresh_lab_coarse
+        } else {
+            self.fresh_lab
+        };
+        ciede2000(fresh, lab, 1.0, 1.0, 1.0)
     }
 
     /// Per pigment, the photodegradation rate per day for each day of the year.
@@ -331,6 +350,19 @@ impl<'a> Model<'a> {
         draw: Draw,
         every: Option<usize>,
     ) -> (Schedule, Vec<Sample>) {
+        self.schedule_with(days, tolerance, draw, every, false)
+    }
+
+    /// [`Model::schedule`], its tolerance checked on the full or, with `coarse`, on the coarse
+    /// solution ([`DotSite::reflectance_coarse`]) as the Monte Carlo does.
+    pub fn schedule_with(
+        &self,
+        days: usize,
+        tolerance: f64,
+        draw: Draw,
+        every: Option<usize>,
+        coarse: bool,
+    ) -> (Schedule, Vec<Sample>) {
         let photo = self.photo_rates(draw);
         let mut pools: Vec<Pools> = self.loads0.iter().map(|&w| Pools::healed(w)).collect();
         let heal = self.setup.kinetics.healing_days.ceil() as usize;
@@ -365,7 +397,7 @@ impl<'a> Model<'a> {
                 }
             }
             day = end;
-            if day < check_from || self.delta_e(&pools) <= tolerance {
+            if day < check_from || self.delta_e(&pools, coarse) <= tolerance {
                 continue;
             }
             // First day in (start, end] past the tolerance. A stride that ended a session's
@@ -377,7 +409,7 @@ impl<'a> Model<'a> {
             }
             while hi - lo > 1 {
                 let mid = (lo + hi) / 2;
-                if self.delta_e(&stride[mid]) > tolerance {
+                if self.delta_e(&stride[mid], coarse) > tolerance {
                     hi = mid;
                 } else {
                     lo = mid;
@@ -385,7 +417,7 @@ impl<'a> Model<'a> {
             }
             let due = start + hi;
             let mut at = stride[hi].clone();
-            let delta_e = self.delta_e(&at);
+            let delta_e = self.delta_e(&at, coarse);
             let remaining: Vec<f64> = at
                 .iter()
                 .zip(&self.loads0)
@@ -518,7 +550,10 @@ impl Model<'_> {
         let results: Vec<(f64, f64)> = (0..runs)
             .into_par_iter()
             .map(|run| {
-                let (s, _) = self.schedule(days, tolerance, draw(seed, run, u), None);
+                // The Monte Carlo checks the tolerance on the coarse solution, ten times less
+                // work; its answers are percentiles of days over draws whose own spread is far
+                // wider than the coarse solution's difference (tests/fading.rs bounds it).
+                let (s, _) = self.schedule_with(days, tolerance, draw(seed, run, u), None, true);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if n.is_multiple_of(64) || n == runs {
                     progress(n);
