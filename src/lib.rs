@@ -8,7 +8,8 @@
 //! - [`colorimetry`]: CIE observers and illuminants, ASTM E308 tristimulus values, colour
 //!   spaces (XYZ, xyY, Lab, LCh, Oklab, Oklch, sRGB) and CSS Color 4 text;
 //! - [`difference`]: CIE76, CIE94, CMC l:c and CIEDE2000 colour differences;
-//! - [`optics`], [`pigment`], [`appearance`]: Kubelka-Munk layers, Mie theory, the layered skin,
+//! - [`optics`], [`pigment`], [`appearance`]: exact light transport (adding-doubling) in layered
+//!   media and medium files, the layered skin on it, Kubelka-Munk for paint films, Mie theory,
 //!   the pigment catalog, and how a dot looks in a client's skin;
 //! - [`formulate`]: the recipe search behind `tinct match`;
 //! - [`fade`]: sunlight at the scalp, pigment kinetics, fading over the years, touch-ups;

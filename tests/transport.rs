@@ -377,3 +377,42 @@ fn bad_medium_files_name_the_layer_and_field() {
         "no-such-file.toml",
     );
 }
+
+#[test]
+fn pigments_show_the_cross_sections_the_transport_uses() {
+    for id in [
+        "carbon-black",
+        "iron-oxide-red",
+        "iron-oxide-black",
+        "titanium-dioxide",
+    ] {
+        let v = json_of(tinct().args(["pigments", "show", id, "--json"]));
+        let col = |k: &str| -> Vec<f64> {
+            v[k].as_array()
+                .unwrap_or_else(|| panic!("{id}: {k}"))
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let (k, s, mac, msc, g) = (
+            col("k"),
+            col("s"),
+            col("mac_m2_g"),
+            col("msc_m2_g"),
+            col("g"),
+        );
+        assert_eq!(mac.len(), 43);
+        for i in 0..43 {
+            // K = 2 MAC; S = 3/4 MSC (1 - g) for the Mie-derived entries.
+            assert!(
+                (k[i] - 2.0 * mac[i]).abs() <= 1e-9 * k[i].max(1.0),
+                "{id} {i}"
+            );
+            assert!(
+                (s[i] - 0.75 * msc[i] * (1.0 - g[i])).abs() <= 1e-9 * s[i].max(1.0),
+                "{id} {i}"
+            );
+            assert!(g[i] > -1.0 && g[i] < 1.0 && msc[i] >= 0.0);
+        }
+    }
+}

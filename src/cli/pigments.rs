@@ -73,6 +73,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 v["wavelengths_nm"] = json!(tinct::spectrum::grid_wavelengths().to_vec());
                 v["k"] = json!(p.k_m2_g);
                 v["s"] = json!(p.s_m2_g);
+                // What the transport in skin uses: cross-sections per gram and anisotropy.
+                v["mac_m2_g"] = json!(p.mac_m2_g);
+                v["msc_m2_g"] = json!(p.msc_m2_g);
+                v["g"] = json!(p.g);
                 v["sources"] = json!(p.sources);
                 v["notes"] = json!(p.notes);
                 v["calibration"] = json!(p.calibration);

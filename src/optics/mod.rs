@@ -1,9 +1,14 @@
-//! Optics of pigment inside skin: Kubelka-Munk layers ([`km`]).
+//! Optics of pigment inside skin.
 //!
-//! The two-flux (Kubelka-Munk) model describes a layer by its absorption coefficient K and
-//! scattering coefficient S (per unit thickness) and its thickness X, at one wavelength; layers
-//! stack by Kubelka's layer addition, and the Saunderson correction links the internal
-//! reflectance the model computes to what an instrument or an eye sees through the surface.
+//! - [`transport`]: exact radiative transfer in plane-parallel layers by adding-doubling, under
+//!   every prediction of a dot in skin; [`medium`]: the same on a layered medium described in a
+//!   file (`tinct optics`).
+//! - [`tissue`] and [`skin`]: the sourced optical constants of skin and the layered skin with a
+//!   pigment dot in the dermis, solved by [`transport`]; [`fit`]: the skin fitted to a measured
+//!   colour.
+//! - [`mie`]: absorption and scattering of pigment particles from their optical constants.
+//! - [`km`]: two-flux Kubelka-Munk layers with the Saunderson correction, the field's model for
+//!   paint films and drawdowns (`tinct calibrate`), where it is the right one.
 
 pub mod fit;
 pub mod km;
