@@ -8,8 +8,8 @@
 //!
 //! # The method, formula by formula
 //! - **Angles.** Directions are the cosines nu of their angle with the normal, N per hemisphere
-//!   (Prahl 1995, sec. 3). Index-matched (n = 1): Radau quadrature on [0, 1], which includes
-//!   nu = 1 for normal incidence. With a boundary (n > 1): Gauss points on [0, nu_c] and Radau
+//!   (Prahl 1995; iadpython's `update_quadrature`, read, chooses them this way). Index-matched
+//!   (n = 1): Radau quadrature on [0, 1], which includes nu = 1 for normal incidence. With a boundary (n > 1): Gauss points on [0, nu_c] and Radau
 //!   points on [nu_c, 1], nu_c = sqrt(1 - 1/n^2) the cosine of the critical angle, so that the
 //!   jump of the boundary's reflectance at nu_c falls between the two rules.
 //! - **Fluxes.** Light in direction i is carried as its flux F_i = 2 nu_i w_i I_i (w_i the
@@ -17,25 +17,30 @@
 //!   fluxes: R and T for light from above, R' and T' for light from below. Prahl's radiance
 //!   operators with his "star" product (A * B = A C B, C = diag(2 nu w)) are these matrices
 //!   divided on the left by C; in flux form his products are plain matrix products.
-//! - **Phase function.** Henyey-Greenstein, azimuthally averaged by its Legendre series,
-//!   h(nu_i, nu_j) = sum_k (2k + 1) chi_k P_k(nu_i) P_k(nu_j), chi_k = g^k (Prahl 1995, eq. 3.25),
+//! - **Phase function.** Henyey-Greenstein, azimuthally averaged (the redistribution function
+//!   h(u, v) = 1/(2 pi) integral of p over the azimuth, Prahl 1988, eq. 3.24, read on OMLC) by its
+//!   Legendre series h(nu_i, nu_j) = sum_k (2k + 1) chi_k P_k(nu_i) P_k(nu_j), chi_k = g^k (as
+//!   Prahl's iadpython `hg_legendre` computes it, read),
 //!   truncated at k = N - 1 with the delta-M method (Wiscombe 1977): f = g^N is taken out as
 //!   unscattered forward light, chi_k* = (g^k - f) / (1 - f), and mu_s* = mu_s (1 - f). The
 //!   redistribution into the same hemisphere is h(nu_i, nu_j), into the other h(-nu_i, nu_j)
 //!   (the same series with (-1)^k).
 //! - **Thin starting layer.** A layer of optical thickness d (delta-M scaled) no thicker than the
 //!   smallest quadrature cosine is started with the diamond (trapezoid) rule of Wiscombe (1976),
-//!   which Prahl (1995, sec. 4.3) recommends over the infinitesimal generator: along the layer,
+//!   which Prahl prefers to the infinitesimal generator for all but the thinnest starts (his
+//!   iadpython `start.thinnest_layer`, read; the starting thickness criterion is his
+//!   `starting_thickness`). Derived here in our own notation: along the layer,
 //!   dI+/dtau = -A I+ + B I-, -dI-/dtau = -A I- + B I+, with A = M^-1 (1 - a/2 h(+) W) and
 //!   B = M^-1 a/2 h(-) W (M = diag(nu), W = diag(w), a the albedo). Averaging each side over the
 //!   layer gives, with X = d/2 (A - B) and Y = d/2 (A + B), the radiance operators
 //!   T = (1 + X)^-1 + (1 + Y)^-1 - 1 and R = (1 + X)^-1 - (1 + Y)^-1.
 //! - **Doubling.** Two copies of a homogeneous layer (R' = R, T' = T) make one twice as thick
-//!   (van de Hulst 1980; Prahl 1995, eq. 4.9): R2 = R + T R (1 - R R)^-1 T, T2 = T (1 - R R)^-1 T.
-//!   Doubling stops at the layer's thickness; a semi-infinite layer is doubled until it transmits
-//!   less than 1e-12 of any flux. Once a finite layer transmits less than 1e-7, further doubling
-//!   changes nothing (by less than T^2) and stops (opaque layers).
-//! - **Adding.** Layer 1 over layer 2 (Prahl 1995, eq. 4.5-4.8), with B = (1 - R1' R2):
+//!   (van de Hulst 1980; Prahl 1995): R2 = R + T R (1 - R R)^-1 T, T2 = T (1 - R R)^-1 T.
+//!   Doubling stops at the layer's thickness, or once the layer transmits less than 1e-7 of any
+//!   flux: further doubling would change its reflection by less than T^2 (opaque layers); a
+//!   semi-infinite layer is doubled until then.
+//! - **Adding.** Layer 1 over layer 2 (Prahl 1995; the same four equations in radiance form in
+//!   iadpython's `combine.add_layers_basic` docstring, read), with B = (1 - R1' R2):
 //!   T = T2 B^-1 T1, R = R1 + T1' R2 B^-1 T1, R' = R2' + T2 B^-1 R1' T2',
 //!   T' = T1' (T2' + R2 B^-1 R1' T2').
 //! - **Boundaries.** A smooth boundary to air is a layer with diagonal matrices: the Fresnel
@@ -43,8 +48,10 @@
 //!   Outside the stack, direction i stands for the cone of air directions that refracts into it.
 //!   Normal incidence enters as unit flux in the direction nu = 1; diffuse (Lambertian) light
 //!   enters as the fluxes n^2 2 nu_i w_i for nu_i > nu_c, which sum to 1 (the n^2 law of
-//!   radiance; Prahl 1995, sec. 5). The specular reflection is the boundary's own
-//!   r(1) = ((n - 1)/(n + 1))^2, part of the total reflectance; "diffuse" reflectance excludes it.
+//!   radiance, as iadpython's `UX1_and_UXU` applies it, read). The specular reflection is the
+//!   boundary's own r(1) = ((n - 1)/(n + 1))^2, part of the total reflectance; "diffuse"
+//!   reflectance excludes it. For diffuse incidence the surface's own reflection is integrated
+//!   finely over angle and the entering fluxes scaled to the rest.
 //! - **Fluence.** Inside the stack, at the interface between an upper part (u) and a lower part
 //!   (l), the downward fluxes are D = (1 - R_u' R_l)^-1 T_u F0 and the upward U = R_l D; the
 //!   fluence rate per unit incident irradiance is sum_i (D_i + U_i) / nu_i.
@@ -55,9 +62,12 @@
 //! layered references in tests/data (Prahl's iadpython and a Monte Carlo, generated by the
 //! script beside them) within the tolerances those tests state.
 //!
-//! References: van de Hulst, H. C. (1980) Multiple Light Scattering, vol. 1, Academic Press;
-//! Prahl, S. A. (1995) The adding-doubling method, in Welch, A. J. & van Gemert, M. J. C. (eds.)
-//! Optical-Thermal Response of Laser-Irradiated Tissue, Plenum, 101-129; Wiscombe, W. J. (1976)
+//! References (the books and papers were not reachable here: the formulas were checked against
+//! Prahl's iadpython code and docstrings, and the results against the published benchmarks):
+//! van de Hulst, H. C. (1980) Multiple Light Scattering, Academic Press; Prahl, S. A. (1995) The
+//! adding-doubling method, in Welch, A. J. & van Gemert, M. J. C. (eds.) Optical-Thermal
+//! Response of Laser-Irradiated Tissue, Plenum; Prahl, S. A. (1988) Light Transport in Tissue,
+//! PhD thesis, University of Texas at Austin (read in part on OMLC); Wiscombe, W. J. (1976)
 //! On initialization, error and flux conservation in the doubling method, J. Quant. Spectrosc.
 //! Radiat. Transfer 16, 637-658; Wiscombe, W. J. (1977) The delta-M method, J. Atmos. Sci. 34,
 //! 1408-1422; Henyey, L. G. & Greenstein, J. L. (1941) Astrophys. J. 93, 70-83.
@@ -336,7 +346,7 @@ fn gauss_radau(n: usize) -> (Vec<f64>, Vec<f64>) {
 
 /// Unpolarised Fresnel reflectance of light inside a medium of index `n` meeting air at the
 /// cosine `nu` (1 beyond the critical angle); by reciprocity the same for light from air that
-/// refracts into `nu` (Born & Wolf 1999, sec. 1.5.2).
+/// refracts into `nu` (the Fresnel equations, e.g. Born & Wolf, Principles of Optics, ch. 1).
 pub fn fresnel_inside(n: f64, nu: f64) -> f64 {
     if n == 1.0 {
         return 0.0;
@@ -576,11 +586,11 @@ pub struct Slab<const N: usize> {
 /// layers, to 6e-5 of the transmittance of a clear-ish layer (optical thickness 1.3, albedo 0.4)
 /// started at 4 times the smallest cosine, 4e-6 at 1 time.
 const START_LIMIT: f64 = 1.0;
-/// Transmission below which a doubled layer is taken as opaque: doubling it again changes its
-/// reflection by T (1 - R R)^-1 R T, less than T^2 = 1e-14.
+/// Transmission below which a doubled layer is taken as opaque and a semi-infinite one as
+/// converged: doubling it again changes its reflection by T (1 - R R)^-1 R T, less than
+/// T^2 = 1e-14 where it absorbs; in a medium that does not absorb at all, R approaches 1 as
+/// 1 - T, so it is then within 1e-7 of 1.
 const OPAQUE: f64 = 1e-7;
-/// Transmission below which a semi-infinite layer's doubling has converged.
-const SEMI_INFINITE_T: f64 = 1e-12;
 /// Most doublings of one layer (2^80 times its starting thickness).
 const MAX_DOUBLINGS: usize = 80;
 
@@ -647,8 +657,8 @@ impl<const N: usize> Slab<N> {
             return Ok(Slab::symmetric([[0.0; N]; N], diag(&t)));
         }
         let tau = ext_star * layer.thickness_mm; // infinite for a semi-infinite layer
-        let (mut d, mut doublings) = if infinite {
-            (q.nu_min * 0.5, usize::MAX)
+        let (d, doublings) = if infinite {
+            (q.nu_min * 0.5, MAX_DOUBLINGS)
         } else {
             let mut d = tau;
             let mut k = 0;
@@ -656,30 +666,22 @@ impl<const N: usize> Slab<N> {
                 d *= 0.5;
                 k += 1;
             }
-            (d, k)
+            (d, k.min(MAX_DOUBLINGS))
         };
         let (mut r, mut t) = Self::diamond(q, &hp, &hm, a, d);
-        let mut done = 0;
-        while done < doublings.min(MAX_DOUBLINGS) {
+        for _ in 0..doublings {
             let Some((r2, t2)) = Self::double(&r, &t) else {
                 break;
             };
             r = r2;
             t = t2;
-            d *= 2.0;
-            done += 1;
-            let tmax = column_max_sum(&t);
-            if infinite && tmax < SEMI_INFINITE_T {
+            if column_max_sum(&t) < OPAQUE {
                 break;
-            }
-            if tmax < OPAQUE {
-                doublings = done;
             }
         }
         if infinite {
             t = [[0.0; N]; N];
         }
-        let _ = d;
         Ok(Slab::symmetric(r, t))
     }
 
