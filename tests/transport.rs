@@ -12,12 +12,7 @@ use tinct::optics::transport::{
 type Q = Quadrature<DEFAULT_POINTS>;
 
 fn layer(mu_a: f64, mu_s: f64, g: f64, d: f64) -> Layer {
-    Layer {
-        mu_a,
-        mu_s,
-        g,
-        thickness_mm: d,
-    }
+    Layer::new(mu_a, mu_s, g, d)
 }
 
 fn below_of(text: &str) -> Below {

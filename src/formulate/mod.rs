@@ -18,7 +18,7 @@ use crate::appearance::{pigment_optics, Component};
 use crate::colorimetry::{Lab, WeightingTable};
 use crate::difference::ciede2000;
 use crate::error::InputError;
-use crate::optics::skin::DotSite;
+use crate::optics::skin::{DotPigment, DotSite};
 use crate::pigment::{Deposition, Pigment};
 use crate::spectrum::Spectrum;
 
@@ -120,11 +120,8 @@ pub struct MatchSpec<'a> {
     pub deposition: Deposition,
 }
 
-/// Reflectance of a dot holding `loads` (pigment, healed g/m^2) at `site`.
-///
-/// # Errors
-/// A negative or non-finite load.
-pub fn dot_spectrum(site: &DotSite, loads: &[(&Pigment, f64)]) -> Result<Spectrum, InputError> {
+/// The pigment of a dot holding `loads` (pigment, healed g/m^2).
+fn dot_pigment(loads: &[(&Pigment, f64)]) -> Result<DotPigment, InputError> {
     let comps: Vec<Component<'_>> = loads
         .iter()
         .map(|(p, w)| Component {
@@ -132,29 +129,26 @@ pub fn dot_spectrum(site: &DotSite, loads: &[(&Pigment, f64)]) -> Result<Spectru
             load_g_m2: *w,
         })
         .collect();
-    site.reflectance(&pigment_optics(&comps)?)
+    pigment_optics(&comps)
+}
+
+/// Reflectance of a dot holding `loads` (pigment, healed g/m^2) at `site`.
+///
+/// # Errors
+/// A negative or non-finite load.
+pub fn dot_spectrum(site: &DotSite, loads: &[(&Pigment, f64)]) -> Result<Spectrum, InputError> {
+    site.reflectance(&dot_pigment(loads)?)
 }
 
 fn lab_of(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> Lab {
     table.lab(&dot_spectrum(site, loads).expect("the search's loads are finite and non-negative"))
 }
 
-/// The colour the search steers by: every other band solved (see
-/// [`DotSite::reflectance_coarse`]); every answer is then evaluated on the full grid.
+/// The colour the search steers by: the coarse solution (see
+/// [`DotSite::reflectance_coarse`]); every answer is then evaluated by the full one.
 fn lab_of_coarse(site: &DotSite, table: &WeightingTable, loads: &[(&Pigment, f64)]) -> Lab {
-    let comps: Vec<Component<'_>> = loads
-        .iter()
-        .map(|(p, w)| Component {
-            pigment: p,
-            load_g_m2: *w,
-        })
-        .collect();
-    let pigment = pigment_optics(&comps).expect("the search's loads are finite and non-negative");
-    table.lab(
-        &site
-            .reflectance_coarse(&pigment)
-            .expect("the search's loads are finite and non-negative"),
-    )
+    let r = dot_pigment(loads).and_then(|d| site.reflectance_coarse(&d));
+    table.lab(&r.expect("the search's loads are finite and non-negative"))
 }
 
 fn loads_of(u: &[f64], max_total: f64) -> Vec<f64> {

@@ -538,6 +538,17 @@ pub struct Layer {
 pub const MAX_ABS_G: f64 = 0.99;
 
 impl Layer {
+    /// A layer from its coefficients (per mm) and thickness (mm; `f64::INFINITY` for a
+    /// semi-infinite last layer); [`Layer::validate`] checks them.
+    pub const fn new(mu_a: f64, mu_s: f64, g: f64, thickness_mm: f64) -> Layer {
+        Layer {
+            mu_a,
+            mu_s,
+            g,
+            thickness_mm,
+        }
+    }
+
     /// Checks the coefficients: non-negative and finite, |g| <= [`MAX_ABS_G`], thickness at
     /// least 0 (infinite allowed).
     ///
@@ -902,14 +913,7 @@ mod tests {
 
     type Q = Quadrature<DEFAULT_POINTS>;
 
-    fn one(mu_a: f64, mu_s: f64, g: f64, d: f64) -> Layer {
-        Layer {
-            mu_a,
-            mu_s,
-            g,
-            thickness_mm: d,
-        }
-    }
+    use Layer as L;
 
     #[test]
     fn quadratures_integrate_polynomials_exactly() {
@@ -948,7 +952,7 @@ mod tests {
         // Albedo 0.9, optical thickness 2, g 0.75, index matched: R 0.09739, T 0.66096
         // (van de Hulst 1980; Wang, Jacques & Zheng 1995, MCML, table).
         let q = Q::new(1.0).unwrap();
-        let s = solve(&q, &[one(1.0, 9.0, 0.75, 0.2)], Below::Air).unwrap();
+        let s = solve(&q, &[L::new(1.0, 9.0, 0.75, 0.2)], Below::Air).unwrap();
         assert!((s.reflectance - 0.09739).abs() < 1e-4, "{s:?}");
         assert!((s.transmittance - 0.66096).abs() < 1e-4, "{s:?}");
     }
@@ -957,7 +961,7 @@ mod tests {
     fn conserves_energy_without_absorption() {
         for n in [1.0, 1.4, 1.6] {
             let q = Q::new(n).unwrap();
-            let s = solve(&q, &[one(0.0, 30.0, 0.9, 0.5)], Below::Air).unwrap();
+            let s = solve(&q, &[L::new(0.0, 30.0, 0.9, 0.5)], Below::Air).unwrap();
             assert!(
                 (s.reflectance + s.transmittance - 1.0).abs() < 1e-9,
                 "{n}: {s:?}"
@@ -970,7 +974,7 @@ mod tests {
     fn non_scattering_layer_is_analytic() {
         let (n, mu_a, d) = (1.4, 2.0, 0.5);
         let q = Q::new(n).unwrap();
-        let s = solve(&q, &[one(mu_a, 0.0, 0.0, d)], Below::Air).unwrap();
+        let s = solve(&q, &[L::new(mu_a, 0.0, 0.0, d)], Below::Air).unwrap();
         let r0: f64 = ((n - 1.0) / (n + 1.0)).powi(2);
         let e = (-mu_a * d).exp();
         let t = (1.0 - r0).powi(2) * e / (1.0 - r0 * r0 * e * e);
@@ -983,17 +987,17 @@ mod tests {
         assert!((s.reflectance - r).abs() < 1e-12);
         // Index-matched: exp(-mu_a d) exactly.
         let q = Q::new(1.0).unwrap();
-        let s = solve(&q, &[one(mu_a, 0.0, 0.3, d)], Below::Air).unwrap();
+        let s = solve(&q, &[L::new(mu_a, 0.0, 0.3, d)], Below::Air).unwrap();
         assert!((s.transmittance - e).abs() < 1e-14);
     }
 
     #[test]
     fn splitting_a_layer_changes_nothing() {
         let q = Q::new(1.4).unwrap();
-        let whole = solve(&q, &[one(0.5, 20.0, 0.8, 0.3)], Below::Air).unwrap();
+        let whole = solve(&q, &[L::new(0.5, 20.0, 0.8, 0.3)], Below::Air).unwrap();
         let parts = solve(
             &q,
-            &[one(0.5, 20.0, 0.8, 0.1), one(0.5, 20.0, 0.8, 0.2)],
+            &[L::new(0.5, 20.0, 0.8, 0.1), L::new(0.5, 20.0, 0.8, 0.2)],
             Below::Air,
         )
         .unwrap();
@@ -1007,7 +1011,7 @@ mod tests {
         let q = Q::new(1.4).unwrap();
         let s = solve(
             &q,
-            &[one(0.0, 10.0, 0.8, f64::INFINITY)],
+            &[L::new(0.0, 10.0, 0.8, f64::INFINITY)],
             Below::SemiInfinite,
         )
         .unwrap();
