@@ -128,10 +128,11 @@ proptest! {
         if p.k_m2_g.iter().any(|&k| k > 0.0) {
             // An absorbing pigment: more of it never visibly lightens. Not strictly: once the
             // dot is opaque, more pigment only makes the dot layer's own backscatter that of
-            // the pigment (lower albedo, but a less forward g than tissue's), and carbon black
-            // at 55 -> 69 g/m^2 in type V skin brightens by 0.0016 L* (the same with 12, 16 and
-            // 32 directions: transport, not discretisation).
-            prop_assert!(b.dot.lab[0] <= a.dot.lab[0] + 0.01, "{}: {} -> {}", p.id, a.dot.lab[0], b.dot.lab[0]);
+            // the pigment (lower albedo, but a less forward g than tissue's): carbon black at
+            // 55 -> 69 g/m^2 in type V skin brightens by 0.0016 L*, at 7.5 -> 30.5 g/m^2 right
+            // under a type I epidermis by 0.027 L* (the same with 12, 16 and 32 directions:
+            // transport, not discretisation). Far below what an eye sees.
+            prop_assert!(b.dot.lab[0] <= a.dot.lab[0] + 0.05, "{}: {} -> {}", p.id, a.dot.lab[0], b.dot.lab[0]);
         }
         for r in b.dot_spectrum.values() {
             prop_assert!((0.0..=1.0).contains(r));
