@@ -27,7 +27,7 @@
 use super::km::Specular;
 use super::tissue::{Bands, TissueSpectra};
 use super::transport::{
-    fluence_at, reflectance_between, validate_stack, Below, Layer, Quadrature, Slab, DEFAULT_POINTS,
+    fluence_at, reflectance_between, Below, Layer, Quadrature, Slab, DEFAULT_POINTS,
 };
 use crate::error::InputError;
 use crate::spectrum::{grid_wavelengths, Spectrum, GRID_LEN};
@@ -160,8 +160,8 @@ impl SkinParams {
 pub struct SkinOptics {
     params: SkinParams,
     quadrature: Quadrature<POINTS>,
-    /// Per band: the epidermis and the dermis, as transport layers (the dermis of unit
-    /// thickness; its thickness is set where it is used).
+    /// Per band: the epidermis and the (semi-infinite) dermis, as transport layers; the
+    /// dermis above a dot is the same with the dot's depth as its thickness.
     epidermis: Vec<Layer>,
     dermis: Vec<Layer>,
     /// Per band: the air boundary over the epidermis.
@@ -218,7 +218,6 @@ impl SkinOptics {
         let mut deep = Vec::with_capacity(GRID_LEN);
         let mut own = [0.0; GRID_LEN];
         for i in 0..GRID_LEN {
-            validate_stack(&[epidermis[i], dermis[i]], Below::SemiInfinite)?;
             let tp = Slab::boundary(q).over(&Slab::layer(q, &epidermis[i])?);
             let dp = Slab::layer(q, &dermis[i])?;
             own[i] = seen(
@@ -248,11 +247,6 @@ impl SkinOptics {
     /// Reflectance of the skin itself, as seen through its surface.
     pub fn reflectance(&self) -> Spectrum {
         self.reflectance
-    }
-
-    /// The skin's transport layers at band `i`: epidermis and (semi-infinite) dermis.
-    pub fn layers(&self, i: usize) -> (Layer, Layer) {
-        (self.epidermis[i], self.dermis[i])
     }
 
     /// The site of a dot: the skin above and below it evaluated once, for any number of
@@ -290,11 +284,7 @@ impl SkinOptics {
         let mut above = Vec::with_capacity(GRID_LEN);
         let mut fluence = [0.0; GRID_LEN];
         for (i, f) in fluence.iter_mut().enumerate() {
-            let over = Layer {
-                thickness_mm: depth_mm,
-                ..self.dermis[i]
-            };
-            let a = self.top[i].over(&Slab::layer(q, &over)?);
+            let a = with_dermis_above(q, &self.top[i], &self.dermis[i], depth_mm)?;
             *f = fluence_at(q, &a, &self.deep[i]);
             above.push(a);
         }
@@ -328,8 +318,26 @@ struct Coarse {
     slabs: Vec<(Slab<COARSE_POINTS>, Slab<COARSE_POINTS>)>,
 }
 
+/// The column above a dot: `top` (air boundary and epidermis) over the dermis down to the
+/// dot's depth.
+fn with_dermis_above<const N: usize>(
+    q: &Quadrature<N>,
+    top: &Slab<N>,
+    dermis: &Layer,
+    depth_mm: f64,
+) -> Result<Slab<N>, InputError> {
+    if depth_mm == 0.0 {
+        return Ok(top.clone());
+    }
+    let over = Layer {
+        thickness_mm: depth_mm,
+        ..*dermis
+    };
+    Ok(top.over(&Slab::layer(q, &over)?))
+}
+
 /// The reflectance seen of a total reflectance (specular included).
-fn seen(q: &Quadrature<POINTS>, total: f64, specular: Specular) -> f64 {
+fn seen<const N: usize>(q: &Quadrature<N>, total: f64, specular: Specular) -> f64 {
     match specular {
         Specular::Included => total,
         Specular::Excluded => (total - q.specular()).max(0.0),
@@ -522,11 +530,7 @@ impl DotSite {
         for (k, i) in COARSE_BANDS.step_by(2).enumerate() {
             let dot = Slab::layer(q, &self.dot_layer(pigment, i)?)?;
             let (above, below) = &coarse.slabs[k];
-            let total = reflectance_between(above, &dot, below);
-            out[i] = match self.specular {
-                Specular::Included => total,
-                Specular::Excluded => (total - q.specular()).max(0.0),
-            };
+            out[i] = seen(q, reflectance_between(above, &dot, below), self.specular);
         }
         let (first, last) = (*COARSE_BANDS.start(), *COARSE_BANDS.end());
         for i in (first + 1..last).step_by(2) {
@@ -546,14 +550,8 @@ impl DotSite {
         let q = &quadrature;
         let mut slabs = Vec::new();
         for i in COARSE_BANDS.step_by(2) {
-            let mut above = Slab::boundary(q).over(&Slab::layer(q, &self.epidermis[i])?);
-            if self.depth_mm > 0.0 {
-                let over = Layer {
-                    thickness_mm: self.depth_mm,
-                    ..self.dermis[i]
-                };
-                above = above.over(&Slab::layer(q, &over)?);
-            }
+            let top = Slab::boundary(q).over(&Slab::layer(q, &self.epidermis[i])?);
+            let above = with_dermis_above(q, &top, &self.dermis[i], self.depth_mm)?;
             slabs.push((above, Slab::layer(q, &self.dermis[i])?));
         }
         Ok(Coarse { quadrature, slabs })
