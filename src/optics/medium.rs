@@ -11,10 +11,19 @@
 //! mu_a_per_mm = [1.9, 0.9, 0.45]     # one value per wavelength, or one number for all
 //! mu_s_per_mm = 40                   # scattering (not reduced) coefficient
 //! g = 0.8                            # a number or one per wavelength
+//!
+//! [dot]                              # optional: a finite dot (see super::dot)
+//! layer = "dermis with dot"          # the layer that holds it; outside the dot it keeps its own values
+//! diameter_mm = 0.25
+//! mu_a_per_mm = 60                   # the dot's interior, a number or one per wavelength
+//! mu_s_per_mm = 30
+//! g = 0.7
 //! ```
 
 use serde::{Deserialize, Serialize};
 
+use super::dot::FiniteDot;
+use super::montecarlo::DotMonteCarlo;
 use super::transport::{solve, Below, Layer, Quadrature, Solution, DEFAULT_POINTS};
 use crate::error::InputError;
 
@@ -54,6 +63,18 @@ pub struct MediumLayer {
     pub g: PerWavelength,
 }
 
+/// A finite dot in one layer of a medium file: a cylinder through the whole layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediumDot {
+    /// The name of the layer that holds it.
+    pub layer: String,
+    pub diameter_mm: f64,
+    pub mu_a_per_mm: PerWavelength,
+    pub mu_s_per_mm: PerWavelength,
+    pub g: PerWavelength,
+}
+
 /// A medium file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +83,34 @@ pub struct Medium {
     pub index: f64,
     pub below: String,
     pub layers: Vec<MediumLayer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dot: Option<MediumDot>,
+}
+
+/// How a finite dot is solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DotMethod {
+    /// The ring chain pinned to adding-doubling ([`super::dot`]).
+    Fast,
+    /// The 3-D Monte Carlo ([`super::montecarlo`]) with this many photons per wavelength over
+    /// the dot (and half as many again around it for the profile) and this seed.
+    MonteCarlo { photons: u64, seed: u64 },
+}
+
+/// A finite dot's solution, per wavelength.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DotSolution {
+    pub diameter_mm: f64,
+    /// Mean over the dot's disc, d:0 (see [`super::dot`]), specular excluded.
+    pub reflectance_diffuse: Vec<f64>,
+    /// The same with the surface's specular reflection at normal incidence added.
+    pub reflectance: Vec<f64>,
+    /// Standard errors of `reflectance_diffuse` (Monte Carlo only).
+    pub std_error: Option<Vec<f64>>,
+    /// Radii of the profile, mm from the dot's axis.
+    pub profile_radius_mm: Vec<f64>,
+    /// The profile: one spectrum (one value per wavelength) per radius.
+    pub profile: Vec<Vec<f64>>,
 }
 
 /// The transport solution of a medium, per wavelength.
@@ -194,6 +243,141 @@ impl Medium {
             .collect())
     }
 
+    /// The dot's layer (0-based) and its interior per wavelength, if the medium has a dot.
+    ///
+    /// # Errors
+    /// A dot in a layer the medium does not have or in an infinite one, a diameter outside
+    /// 0.0001-1000 mm, interior coefficients that are invalid or of the wrong length.
+    pub fn dot_interior(&self) -> Result<Option<(usize, Vec<Layer>)>, InputError> {
+        let Some(d) = &self.dot else {
+            return Ok(None);
+        };
+        let per_band = self.layers()?;
+        let k = self
+            .layers
+            .iter()
+            .position(|l| l.name == d.layer)
+            .ok_or_else(|| InputError::Unknown {
+                field: "dot.layer".into(),
+                kind: "layer",
+                value: d.layer.clone(),
+                known: self
+                    .layers
+                    .iter()
+                    .map(|l| format!("{:?}", l.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        if per_band[0][k].thickness_mm.is_infinite() {
+            return Err(InputError::Invalid {
+                field: "dot.layer".into(),
+                message: format!(
+                    "{:?} is infinitely thick: a dot needs a finite layer",
+                    d.layer
+                ),
+            });
+        }
+        InputError::check_range(
+            "dot.diameter_mm",
+            d.diameter_mm,
+            1e-4,
+            1e3,
+            "mm, 0.0001 to 1000",
+        )?;
+        let w = &self.wavelengths_nm;
+        for (field, v) in [
+            ("dot.mu_a_per_mm", &d.mu_a_per_mm),
+            ("dot.mu_s_per_mm", &d.mu_s_per_mm),
+            ("dot.g", &d.g),
+        ] {
+            if let PerWavelength::Each(values) = v {
+                if values.len() != w.len() {
+                    return Err(InputError::Invalid {
+                        field: field.into(),
+                        message: format!(
+                            "{} values for {} wavelengths: give one per wavelength or one number",
+                            values.len(),
+                            w.len()
+                        ),
+                    });
+                }
+            }
+        }
+        let interior = (0..w.len())
+            .map(|i| {
+                let l = Layer {
+                    mu_a: d.mu_a_per_mm.at(i),
+                    mu_s: d.mu_s_per_mm.at(i),
+                    g: d.g.at(i),
+                    thickness_mm: per_band[i][k].thickness_mm,
+                };
+                l.validate()
+                    .map_err(|e| e.at(&format!("dot at {} nm", w[i])))?;
+                Ok(l)
+            })
+            .collect::<Result<Vec<_>, InputError>>()?;
+        Ok(Some((k, interior)))
+    }
+
+    /// Solves the medium's dot, if it has one, at every wavelength.
+    ///
+    /// # Errors
+    /// An invalid medium or dot (see [`Medium::layers`], [`Medium::dot_interior`]); for the
+    /// Monte Carlo, a photon count outside 1..=1e9.
+    pub fn solve_dot(&self, method: DotMethod) -> Result<Option<DotSolution>, InputError> {
+        let Some((k, interior)) = self.dot_interior()? else {
+            return Ok(None);
+        };
+        let diameter = self.dot.as_ref().map_or(0.0, |d| d.diameter_mm);
+        let per_band = self.layers()?;
+        let below = self.below()?;
+        let specular = ((self.index - 1.0) / (self.index + 1.0)).powi(2);
+        let (mean, std_error, radius, profile_by_band) = match method {
+            DotMethod::Fast => {
+                let fd = FiniteDot::new(&per_band, below, self.index, k, diameter)?;
+                let answers = fd
+                    .bands()
+                    .iter()
+                    .zip(&interior)
+                    .map(|(b, l)| b.solve(l))
+                    .collect::<Result<Vec<_>, _>>()?;
+                (
+                    answers.iter().map(|a| a.mean).collect::<Vec<_>>(),
+                    None,
+                    fd.profile_radius_mm(),
+                    answers.into_iter().map(|a| a.profile).collect::<Vec<_>>(),
+                )
+            }
+            DotMethod::MonteCarlo { photons, seed } => {
+                let tallies = per_band
+                    .iter()
+                    .zip(&interior)
+                    .map(|(layers, l)| {
+                        DotMonteCarlo::new(layers, below, self.index, k, 0.5 * diameter, *l)?
+                            .run(photons, seed)
+                    })
+                    .collect::<Result<Vec<_>, InputError>>()?;
+                (
+                    tallies.iter().map(|t| t.mean).collect(),
+                    Some(tallies.iter().map(|t| t.std_error).collect()),
+                    tallies[0].radius_mm.clone(),
+                    tallies.into_iter().map(|t| t.profile).collect(),
+                )
+            }
+        };
+        let profile = (0..radius.len())
+            .map(|r| profile_by_band.iter().map(|p| p[r]).collect())
+            .collect();
+        Ok(Some(DotSolution {
+            diameter_mm: diameter,
+            reflectance: mean.iter().map(|v| (v + specular).min(1.0)).collect(),
+            reflectance_diffuse: mean,
+            std_error,
+            profile_radius_mm: radius,
+            profile,
+        }))
+    }
+
     /// Solves the medium at every wavelength with [`DEFAULT_POINTS`] directions.
     ///
     /// # Errors
@@ -247,6 +431,7 @@ impl Medium {
             }
             .into(),
             layers,
+            dot: None,
         }
     }
 }

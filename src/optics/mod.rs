@@ -10,10 +10,12 @@
 //! - [`km`]: two-flux Kubelka-Munk layers with the Saunderson correction, the field's model for
 //!   paint films and drawdowns (`tinct calibrate`), where it is the right one.
 
+pub mod dot;
 pub mod fit;
 pub mod km;
 pub mod medium;
 pub mod mie;
+pub mod montecarlo;
 pub mod skin;
 pub mod tissue;
 pub mod transport;

@@ -881,10 +881,20 @@ pub fn solution_of<const N: usize>(q: &Quadrature<N>, s: &Slab<N>) -> Solution {
 pub fn fluence_at<const N: usize>(q: &Quadrature<N>, upper: &Slab<N>, lower: &Slab<N>) -> f64 {
     let mut normal = [0.0; N];
     normal[N - 1] = 1.0;
+    let _ = normal;
+    let (down, up) = fluxes_at(upper, lower);
+    (0..N).map(|i| (down[i] + up[i]) / q.nu[i]).sum()
+}
+
+/// The fluxes per direction at the interface between `upper` (air boundary included) and
+/// `lower`, per unit irradiance of collimated normal incidence: (going down, going up).
+pub fn fluxes_at<const N: usize>(upper: &Slab<N>, lower: &Slab<N>) -> ([f64; N], [f64; N]) {
+    let mut normal = [0.0; N];
+    normal[N - 1] = 1.0;
     let lu = Lu::new(one_minus(&mul(&upper.r_up, &lower.r))).expect("1 - R1' R2 is finite");
     let down = lu.solve_vec(&mul_vec(&upper.t, &normal));
     let up = mul_vec(&lower.r, &down);
-    (0..N).map(|i| (down[i] + up[i]) / q.nu[i]).sum()
+    (down, up)
 }
 
 /// The light seen over a layer inserted between a prepared upper part (air boundary included)

@@ -1,0 +1,768 @@
+//! A finite dot: the look of a cylinder of pigment of given diameter through one layer of a
+//! layered medium, the layer around it being tissue.
+//!
+//! Light spreads sideways over about a transport mean free path in the layers above a dot and
+//! over millimetres in the dermis below it, while SMP dots are 0.2-1 mm across, so a dot lets
+//! through light that entered beside it and a layered (infinite-sheet) model overstates its
+//! contrast. This module is the fast model; [`super::montecarlo`] is its 3-D reference.
+//!
+//! **What is computed.** The mean reflectance over the dot's disc for diffuse illumination
+//! seen along the normal (the d:0 geometry of CIE 15 and of the d:8 spectrophotometers skin is
+//! measured with), specular excluded, and its radial profile. By Helmholtz reciprocity this is
+//! exactly the total diffuse reflectance of collimated normal light launched uniformly over the
+//! disc (or, for the profile, over a ring), which is what both models compute. For a laterally
+//! uniform medium it equals the plane-parallel 0:d reflectance of [`super::transport`]. (It is
+//! not the mean over the disc under collimated light with all the light collected: for a dot
+//! right under a thin epidermis that reads about 0.01 higher, because collimated light reaches
+//! the dot straighter than the light leaving it; the Monte Carlo's `direct` estimator measures
+//! it.)
+//!
+//! **The model: a ring chain pinned to adding-doubling.** The medium is cut at the top (P) and
+//! the bottom (Q) of the dot's layer, and the plane into rings around the dot's axis (8 in the
+//! dot, 6 more of the same width, then widening by 1.3 out to [`REACH_MM`] beyond the edge).
+//! - Light launched over the disc reaches P spread by the first-passage kernel of the layers
+//!   above (normal light, traced by a Monte Carlo of those layers alone, [`super::montecarlo`];
+//!   a fixed seed, so the model is deterministic; done once per medium and band, not per
+//!   pigment) with the adding-doubling total.
+//! - The dot's layer acts locally, ring by ring, with its adding-doubling reflection and
+//!   transmission: for the first passage, weighted by the directions that light has at P; for
+//!   all later crossings, for Lambertian light.
+//! - Light going up at P returns down at P, spread by a kernel of the layers above (Lambertian
+//!   launch, Monte Carlo, adding-doubling total); the rest leaves through the surface.
+//! - Light going down at Q returns up at Q spread by the diffusion-theory kernel of a half-space
+//!   with a matched boundary (Farrell, Patterson & Wilson, Med Phys 1992;19:879-888, in its
+//!   common two-image form, read second-hand: images at z0 = 1/mu_t' and z0 + 2 zb,
+//!   zb = 2/(3 mu_t'); per annulus in closed form), with the adding-doubling total; that light
+//!   spreads over millimetres, where diffusion holds.
+//! - The dot's walls: diffuse light crosses the layer obliquely and meets the dot's side, so for
+//!   the later crossings the dot acts over a disc widened to the ratio of the straight-line
+//!   absorbing power of the cylinder to that of its top (see `wall_ratio`: 1 for a faint dot,
+//!   1 + t/a for an opaque one); first-passage light, near normal, meets only the top.
+//! - A kernel moves light from ring i to ring j in proportion to the overlap of ring i shifted
+//!   by the kernel's step with ring j (closed-form lens areas, three points per kernel bin).
+//!   The fluxes up at P and down at Q solve one linear system per band (2 x rings unknowns,
+//!   one right-hand side per profile ring).
+//!
+//! The chain is a two-flux model and misses the angular detail adding-doubling keeps, so it
+//! gives only the *share* of the sheet's effect the finite dot keeps at each radius,
+//! Phi(r) = dE(r) / dE(sheet), both against the same chain for the bare medium, and the answer
+//! is R(r) = R_bare + Phi(r) (R_sheet - R_bare) with R_bare and R_sheet exact. It is exact for a
+//! dot much wider than the light's spread and for a dot that is the tissue itself.
+//!
+//! **How good it is** (tests/finite_dot.rs, against the Monte Carlo): over Fitzpatrick I, III
+//! and V skin, dots 0.05 and 0.3 mm below the epidermis, carbon black at 5 and 0.3 g/m^2, iron
+//! oxide red and titanium dioxide at 3 g/m^2, 450/550/650 nm and diameters 0.25-1 mm (216
+//! cases), the RMS difference is 0.0055 and the largest 0.026. The largest are at 0.05 mm
+//! depth: a part-transparent dot (0.3 g/m^2 of carbon black) reads up to 0.026 too dark, an
+//! opaque one at 650 nm up to 0.019 too light, titanium dioxide at 650 nm up to 0.017 too light.
+//! At 0.3 mm the largest is 0.008. The target is 0.006; the chain does not meet it yet
+//! near the surface.
+
+use nalgebra::DMatrix;
+
+use super::montecarlo::upper_kernels;
+use super::transport::{solve, Below, Layer, Quadrature, Slab};
+use crate::error::InputError;
+
+/// Directions per hemisphere of the adding-doubling parts.
+const POINTS: usize = 12;
+/// Rings inside the dot.
+const RINGS_INSIDE: usize = 8;
+/// Width growth of the rings outside the dot.
+const RING_GROWTH: f64 = 1.3;
+/// How far beyond the dot's edge the rings reach, mm: past that the change the dot makes is
+/// taken as nil.
+pub const REACH_MM: f64 = 4.0;
+/// Kernel bins: edges at S_MAX (k / KERNEL_BINS)^2, fine near the axis.
+const KERNEL_BINS: usize = 72;
+const KERNEL_MAX_MM: f64 = 9.0;
+/// Photons for the kernels above the dot, and their seed.
+pub const KERNEL_PHOTONS: u64 = 20_000;
+const KERNEL_SEED: u64 = 0x5EED_D075;
+
+/// The geometry of the rings and their overlap with kernel steps, shared by every band.
+#[derive(Debug, Clone)]
+struct Rings {
+    edges: Vec<f64>,
+    /// Per kernel bin, the ring-to-ring share matrix O[j][i] (light from ring i to ring j as a
+    /// mean over ring j per unit flux density over ring i).
+    overlap: Vec<DMatrix<f64>>,
+}
+
+fn kernel_edges() -> Vec<f64> {
+    (0..=KERNEL_BINS)
+        .map(|k| KERNEL_MAX_MM * (k as f64 / KERNEL_BINS as f64).powi(2))
+        .collect()
+}
+
+/// Area of the intersection of discs of radii b and c whose centres are s apart.
+fn lens(b: f64, c: f64, s: f64) -> f64 {
+    use std::f64::consts::PI;
+    if b <= 0.0 || c <= 0.0 {
+        return 0.0;
+    }
+    if s >= b + c {
+        return 0.0;
+    }
+    if s <= (b - c).abs() {
+        return PI * b.min(c).powi(2);
+    }
+    let a1 = ((s * s + b * b - c * c) / (2.0 * s * b))
+        .clamp(-1.0, 1.0)
+        .acos();
+    let a2 = ((s * s + c * c - b * b) / (2.0 * s * c))
+        .clamp(-1.0, 1.0)
+        .acos();
+    let k = ((-s + b + c) * (s + b - c) * (s - b + c) * (s + b + c)).max(0.0);
+    b * b * a1 + c * c * a2 - 0.5 * k.sqrt()
+}
+
+impl Rings {
+    fn new(radius: f64) -> Rings {
+        let mut edges: Vec<f64> = (0..=RINGS_INSIDE)
+            .map(|k| radius * k as f64 / RINGS_INSIDE as f64)
+            .collect();
+        let mut w = radius / RINGS_INSIDE as f64;
+        for _ in 0..6 {
+            edges.push(edges.last().unwrap() + w);
+        }
+        while *edges.last().unwrap() < radius + REACH_MM {
+            w *= RING_GROWTH;
+            edges.push(edges.last().unwrap() + w);
+        }
+        let n = edges.len() - 1;
+        let area: Vec<f64> = (0..n)
+            .map(|j| std::f64::consts::PI * (edges[j + 1].powi(2) - edges[j].powi(2)))
+            .collect();
+        let ke = kernel_edges();
+        // Three points per kernel bin, weighted by s (the step density is per area within a bin).
+        let gl = [
+            (-0.774_596_669_241_483_4, 5.0 / 9.0),
+            (0.0, 8.0 / 9.0),
+            (0.774_596_669_241_483_4, 5.0 / 9.0),
+        ];
+        let overlap = (0..KERNEL_BINS)
+            .map(|b| {
+                let (s0, s1) = (ke[b], ke[b + 1]);
+                let pts: Vec<(f64, f64)> = gl
+                    .iter()
+                    .map(|&(x, w)| {
+                        let s = 0.5 * (s0 + s1) + 0.5 * (s1 - s0) * x;
+                        (s, w * s)
+                    })
+                    .collect();
+                let wsum: f64 = pts.iter().map(|p| p.1).sum();
+                let mut m = DMatrix::zeros(n, n);
+                for &(s, w) in &pts {
+                    let w = w / wsum;
+                    for i in 0..n {
+                        for j in 0..n {
+                            let ov = lens(edges[i + 1], edges[j + 1], s)
+                                - lens(edges[i], edges[j + 1], s)
+                                - lens(edges[i + 1], edges[j], s)
+                                + lens(edges[i], edges[j], s);
+                            m[(j, i)] += w * ov.max(0.0) / area[j];
+                        }
+                    }
+                }
+                m
+            })
+            .collect();
+        Rings { edges, overlap }
+    }
+
+    fn count(&self) -> usize {
+        self.edges.len() - 1
+    }
+
+    /// The coupling of a kernel with bin masses `mass` (their sum is the kernel's total).
+    fn coupling(&self, mass: &[f64]) -> DMatrix<f64> {
+        let n = self.count();
+        let mut c = DMatrix::zeros(n, n);
+        for (b, &m) in mass.iter().enumerate() {
+            if m != 0.0 {
+                c += &self.overlap[b] * m;
+            }
+        }
+        c
+    }
+}
+
+/// Diffusion-theory shape of the light a half-space sends back (module docs): the share per
+/// kernel bin, summing to the share within the last edge.
+fn diffusion_shape(layer: &Layer, edges: &[f64]) -> Vec<f64> {
+    let mu_sp = layer.mu_s * (1.0 - layer.g);
+    let mu_tp = layer.mu_a + mu_sp;
+    let bins = edges.len() - 1;
+    if mu_sp.is_nan() || mu_sp <= 0.0 || !mu_tp.is_finite() {
+        // Nothing scatters back from below: whatever does, does so in place.
+        let mut v = vec![0.0; bins];
+        v[0] = 1.0;
+        return v;
+    }
+    let mu_eff = (3.0 * layer.mu_a * mu_tp).sqrt();
+    let z0 = 1.0 / mu_tp;
+    let zb = 2.0 / (3.0 * mu_tp);
+    // Antiderivative of R(rho) 2 pi rho per image at depth z: -(z/2) exp(-mu_eff r)/r.
+    let cum = |rho: f64| {
+        let term = |z: f64| {
+            let r = (z * z + rho * rho).sqrt();
+            0.5 * z * (-mu_eff * r).exp() / r
+        };
+        term(z0) + term(z0 + 2.0 * zb)
+    };
+    let total = cum(0.0);
+    (0..bins)
+        .map(|b| (cum(edges[b]) - cum(edges[b + 1])) / total)
+        .collect()
+}
+
+fn totals_up<const N: usize>(s: &Slab<N>, f: &[f64; N]) -> (f64, f64) {
+    let r = (0..N)
+        .map(|i| (0..N).map(|j| s.r_up[i][j] * f[j]).sum::<f64>())
+        .sum();
+    let t = (0..N)
+        .map(|i| (0..N).map(|j| s.t_up[i][j] * f[j]).sum::<f64>())
+        .sum();
+    (r, t)
+}
+
+/// Everything about one band of a medium with a dot that does not depend on the dot's
+/// interior: built once, then [`FiniteDotBand::solve`] per interior.
+#[derive(Debug, Clone)]
+pub struct FiniteDotBand {
+    q: Quadrature<POINTS>,
+    layers: Vec<Layer>,
+    below: Below,
+    dot_layer: usize,
+    /// Surface to P for normal light: down through P, and back out (specular excluded).
+    t_down: f64,
+    r_top: f64,
+    /// Light going up at P: back down at P, out through the surface.
+    r_back: f64,
+    t_out: f64,
+    /// The tissue of the dot's layer: (r, t) for light down at P and up at Q.
+    tissue: [(f64, f64); 2],
+    /// The tissue of the dot's layer for the first passage of normal light: (r, t).
+    tissue_first: (f64, f64),
+    /// Flux per direction of the first passage of normal light at P.
+    first: [f64; POINTS],
+    /// What lies under Q sends back this much of Lambertian light.
+    rho_deep: f64,
+    /// Couplings: normal light at the surface to down at P; up at P to down at P; down at Q
+    /// to up at Q.
+    c_in: DMatrix<f64>,
+    c_back: DMatrix<f64>,
+    c_deep: DMatrix<f64>,
+    /// Escape per unit launched flux density in each ring of the bare medium (chain).
+    bare_escape: Vec<f64>,
+    r_bare: f64,
+    edges: Vec<f64>,
+    area: Vec<f64>,
+    profile_count: usize,
+}
+
+/// The finite dot's answer in one band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DotBand {
+    /// Mean diffuse reflectance over the dot (specular excluded).
+    pub mean: f64,
+    /// The plane-parallel answers it lies between: the bare medium and the infinite sheet.
+    pub bare: f64,
+    pub sheet: f64,
+    /// Diffuse reflectance per profile radius ([`FiniteDot::profile_radius_mm`]).
+    pub profile: Vec<f64>,
+}
+
+/// A medium with a finite dot: the pigment-independent parts of every band.
+#[derive(Debug, Clone)]
+pub struct FiniteDot {
+    radius_mm: f64,
+    edges: Vec<f64>,
+    profile_count: usize,
+    bands: Vec<FiniteDotBand>,
+}
+
+/// Profile points: the rings whose centres lie within twice the dot's radius.
+fn profile_rings(edges: &[f64], radius: f64) -> usize {
+    (0..edges.len() - 1)
+        .take_while(|&j| 0.5 * (edges[j] + edges[j + 1]) <= 2.0 * radius)
+        .count()
+}
+
+/// The slab of a list of layers (transparent when empty), air under it if `below` says so.
+fn slab_of(
+    q: &Quadrature<POINTS>,
+    layers: &[Layer],
+    below: Below,
+) -> Result<Slab<POINTS>, InputError> {
+    let mut s = Slab::transparent();
+    for l in layers {
+        s = s.over(&Slab::layer(q, l)?);
+    }
+    if below == Below::Air {
+        s = s.over(&Slab::boundary(q));
+    }
+    Ok(s)
+}
+
+/// The chain's unknowns (light up at P, down at Q, per ring) for launched flux densities
+/// `source` (per ring), with the dot's layer acting as (r, t) per ring.
+fn chain_matrix(b: &FiniteDotBand, layer: &RingLayer) -> DMatrix<f64> {
+    let n = layer.r_down.len();
+    let mut a = DMatrix::<f64>::identity(2 * n, 2 * n);
+    for j in 0..n {
+        for i in 0..n {
+            a[(j, i)] -= layer.r_down[j] * b.c_back[(j, i)];
+            a[(j, n + i)] -= layer.t_up[j] * b.c_deep[(j, i)];
+            a[(n + j, i)] -= layer.t_down[j] * b.c_back[(j, i)];
+            a[(n + j, n + i)] -= layer.r_up[j] * b.c_deep[(j, i)];
+        }
+    }
+    a
+}
+
+/// Fluxes per direction scaled to sum to 1.
+fn unit(f: &[f64; POINTS]) -> [f64; POINTS] {
+    let sum: f64 = f.iter().sum();
+    f.map(|v| if sum > 0.0 { v / sum } else { 0.0 })
+}
+
+/// The fluxes per direction of normal light transmitted down through `above`.
+fn first_passage(above: &Slab<POINTS>) -> [f64; POINTS] {
+    let mut out = [0.0; POINTS];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = above.t[i][POINTS - 1];
+    }
+    out
+}
+
+/// The dot's layer ring by ring: reflection and transmission of light coming down at P and
+/// coming up at Q.
+struct RingLayer {
+    /// First passage: the light from the surface meeting the layer for the first time.
+    r_first: Vec<f64>,
+    t_first: Vec<f64>,
+    /// Diffuse light afterwards.
+    r_down: Vec<f64>,
+    t_down: Vec<f64>,
+    r_up: Vec<f64>,
+    t_up: Vec<f64>,
+}
+
+/// Reflection and transmission of a layer for the light that crosses it: (down at P, up at Q),
+/// each as (r, t), weighted by the bare medium's fluxes per direction there.
+fn layer_rt(s: &Slab<POINTS>, down: &[f64; POINTS], up: &[f64; POINTS]) -> [(f64, f64); 2] {
+    let (fd, fu) = (unit(down), unit(up));
+    let d = s.totals(&fd);
+    let u = totals_up(s, &fu);
+    [d, (u.0, u.1)]
+}
+
+/// Escape per unit launched flux density for a source in each of the first `k` rings: the
+/// surface's own return plus what comes up through P and out.
+fn ring_escapes(b: &FiniteDotBand, layer: &RingLayer, k: usize) -> Option<Vec<f64>> {
+    let n = layer.r_down.len();
+    let lu = chain_matrix(b, layer).lu();
+    let mut rhs = DMatrix::<f64>::zeros(2 * n, k);
+    for s in 0..k {
+        for j in 0..n {
+            let d = b.c_in[(j, s)];
+            rhs[(j, s)] = layer.r_first[j] * d;
+            rhs[(n + j, s)] = layer.t_first[j] * d;
+        }
+    }
+    let x = lu.solve(&rhs)?;
+    Some(
+        (0..k)
+            .map(|s| {
+                let up: f64 = (0..n).map(|j| b.area[j] * x[(j, s)]).sum();
+                b.r_top + b.t_out * up / b.area[s]
+            })
+            .collect(),
+    )
+}
+
+impl FiniteDot {
+    /// Prepares a medium with a dot of `diameter_mm` in layer `dot_layer` (0-based), one stack
+    /// per band (`layers[band]`, top first, the dot's layer holding the tissue around the dot),
+    /// under air with `index` inside, `below` the last layer.
+    ///
+    /// # Errors
+    /// An invalid stack, a dot layer out of range or infinitely thick, a diameter not in
+    /// 0.0001..1000 mm.
+    pub fn new(
+        layers: &[Vec<Layer>],
+        below: Below,
+        index: f64,
+        dot_layer: usize,
+        diameter_mm: f64,
+    ) -> Result<FiniteDot, InputError> {
+        InputError::check_range(
+            "dot.diameter_mm",
+            diameter_mm,
+            1e-4,
+            1e3,
+            "mm, 0.0001 to 1000",
+        )?;
+        let radius = 0.5 * diameter_mm;
+        let rings = Rings::new(radius);
+        let q = Quadrature::<POINTS>::new(index)?;
+        let ke = kernel_edges();
+        let n = rings.count();
+        let area: Vec<f64> = (0..n)
+            .map(|j| std::f64::consts::PI * (rings.edges[j + 1].powi(2) - rings.edges[j].powi(2)))
+            .collect();
+        let profile_count = profile_rings(&rings.edges, radius);
+        let bands = layers
+            .iter()
+            .map(|stack| {
+                super::transport::validate_stack(stack, below)?;
+                if dot_layer >= stack.len() || stack[dot_layer].thickness_mm.is_infinite() {
+                    return Err(InputError::Invalid {
+                        field: "dot.layer".into(),
+                        message: format!(
+                            "layer {} is not a finite layer of the stack",
+                            dot_layer + 1
+                        ),
+                    });
+                }
+                let mut normal = [0.0; POINTS];
+                normal[POINTS - 1] = 1.0;
+                let lambert = q.c;
+                // Above P: the surface and the layers over the dot's.
+                let mut above = Slab::boundary(&q);
+                for l in &stack[..dot_layer] {
+                    above = above.over(&Slab::layer(&q, l)?);
+                }
+                let (r_top_all, t_down) = above.totals(&normal);
+                let r_top = r_top_all - q.specular();
+                let (r_back, t_out) = totals_up(&above, &lambert);
+                let tissue = Slab::layer(&q, &stack[dot_layer])?;
+                let lower = &stack[dot_layer + 1..];
+                let deep = slab_of(&q, lower, below)?;
+                let rho_deep = deep.totals(&lambert).0;
+                // Shapes of the kernels above P (Monte Carlo) and below Q (diffusion).
+                let point = || {
+                    let mut v = vec![0.0; KERNEL_BINS];
+                    v[0] = 1.0;
+                    v
+                };
+                let (in_shape, back_shape) = if dot_layer == 0 {
+                    (point(), point())
+                } else {
+                    let (down, _) = upper_kernels(
+                        &stack[..dot_layer],
+                        index,
+                        true,
+                        KERNEL_PHOTONS,
+                        KERNEL_SEED,
+                        &ke,
+                    );
+                    let (back, _) = upper_kernels(
+                        &stack[..dot_layer],
+                        index,
+                        false,
+                        KERNEL_PHOTONS,
+                        KERNEL_SEED,
+                        &ke,
+                    );
+                    (normalised(&down), normalised(&back))
+                };
+                let deep_shape = lower
+                    .first()
+                    .map_or_else(point, |l| diffusion_shape(l, &ke));
+                let scale = |v: &[f64], t: f64| v.iter().map(|x| x * t).collect::<Vec<_>>();
+                let first = first_passage(&above);
+                let tissue_first = tissue.totals(&unit(&first));
+                let tissue_rt = layer_rt(&tissue, &lambert, &lambert);
+                let mut band = FiniteDotBand {
+                    q: q.clone(),
+                    layers: stack.clone(),
+                    below,
+                    dot_layer,
+                    t_down,
+                    r_top,
+                    r_back,
+                    t_out,
+                    tissue: tissue_rt,
+                    tissue_first,
+                    first,
+                    rho_deep,
+                    c_in: rings.coupling(&scale(&in_shape, t_down)),
+                    c_back: rings.coupling(&scale(&back_shape, r_back)),
+                    c_deep: rings.coupling(&scale(&deep_shape, rho_deep)),
+                    bare_escape: vec![],
+                    r_bare: solve(&q, stack, below)?.reflectance_diffuse,
+                    edges: rings.edges.clone(),
+                    area: area.clone(),
+                    profile_count,
+                };
+                let bare_layer = RingLayer {
+                    r_first: vec![tissue_first.0; n],
+                    t_first: vec![tissue_first.1; n],
+                    r_down: vec![tissue_rt[0].0; n],
+                    t_down: vec![tissue_rt[0].1; n],
+                    r_up: vec![tissue_rt[1].0; n],
+                    t_up: vec![tissue_rt[1].1; n],
+                };
+                band.bare_escape =
+                    ring_escapes(&band, &bare_layer, profile_count.max(RINGS_INSIDE)).ok_or_else(
+                        || InputError::Invalid {
+                            field: "dot".into(),
+                            message: "the finite-dot chain of the bare medium is singular".into(),
+                        },
+                    )?;
+                Ok(band)
+            })
+            .collect::<Result<Vec<_>, InputError>>()?;
+        Ok(FiniteDot {
+            radius_mm: radius,
+            edges: rings.edges,
+            profile_count,
+            bands,
+        })
+    }
+
+    /// The dot's diameter, mm.
+    pub fn diameter_mm(&self) -> f64 {
+        2.0 * self.radius_mm
+    }
+
+    /// Radii of the profile points (ring centres out to twice the dot's radius), mm.
+    pub fn profile_radius_mm(&self) -> Vec<f64> {
+        (0..self.profile_count)
+            .map(|j| 0.5 * (self.edges[j] + self.edges[j + 1]))
+            .collect()
+    }
+
+    /// The bands.
+    pub fn bands(&self) -> &[FiniteDotBand] {
+        &self.bands
+    }
+}
+
+fn gauss16() -> [(f64, f64); 16] {
+    const X: [f64; 8] = [
+        0.095_012_509_837_637_44,
+        0.281_603_550_779_258_9,
+        0.458_016_777_657_227_4,
+        0.617_876_244_402_643_7,
+        0.755_404_408_355_003,
+        0.865_631_202_387_831_7,
+        0.944_575_023_073_232_6,
+        0.989_400_934_991_649_9,
+    ];
+    const W: [f64; 8] = [
+        0.189_450_610_455_068_5,
+        0.182_603_415_044_923_6,
+        0.169_156_519_395_002_5,
+        0.149_595_988_816_576_7,
+        0.124_628_971_255_533_9,
+        0.095_158_511_682_492_78,
+        0.062_253_523_938_647_89,
+        0.027_152_459_411_754_09,
+    ];
+    let mut out = [(0.0, 0.0); 16];
+    for k in 0..8 {
+        out[k] = (0.5 - 0.5 * X[k], 0.5 * W[k]);
+        out[8 + k] = (0.5 + 0.5 * X[k], 0.5 * W[k]);
+    }
+    out
+}
+
+/// Lambertian (cosine-weighted) mean of exp(-tau / cos theta): the straight-line transmission
+/// of diffuse light through an absorbing layer of vertical optical depth tau (2 E3(tau)).
+fn lambert_transmission(tau: f64) -> f64 {
+    // pdf of mu = cos theta for Lambertian flux: 2 mu on [0, 1].
+    gauss16()
+        .iter()
+        .map(|&(mu, w)| w * 2.0 * mu * (-tau / mu.max(1e-12)).exp())
+        .sum()
+}
+
+/// The vertical optical depth of a straight-line absorber whose Lambertian transmission is
+/// `ratio` (the dot's layer transmittance over the tissue's); 0 when the dot passes as much
+/// light as the tissue or more.
+fn equivalent_depth(ratio: f64) -> f64 {
+    if ratio.is_nan() || ratio >= 1.0 {
+        return 0.0;
+    }
+    if ratio <= 1e-12 {
+        return 40.0;
+    }
+    let (mut lo, mut hi) = (0.0, 40.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if lambert_transmission(mid) > ratio {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// How much more diffuse light a cylinder of radius `a` and height `t` with vertical optical
+/// depth `tau` (above the tissue's) takes out of straight paths through its layer than a disc
+/// of the same radius that only acts on paths entering its top: the ratio of the two
+/// absorbing powers, averaged over Lambertian directions. 1 for a faint dot (the dot's volume
+/// is what counts), 1 + t/a for an opaque one (its walls catch the oblique light: the swept
+/// area pi a^2 + 2 a t tan(theta), Lambertian mean of tan(theta) = pi/2). `directions`:
+/// (cosine, flux) of the light that crosses the layer.
+fn wall_ratio(a: f64, t: f64, tau: f64, directions: &[(f64, f64)]) -> f64 {
+    if tau <= 0.0 || t <= 0.0 {
+        return 1.0;
+    }
+    let mu_ext = tau / t;
+    let g = gauss16();
+    let (mut cyl, mut disc) = (0.0, 0.0);
+    for &(mu, w_dir) in directions {
+        let sin = (1.0 - mu * mu).max(0.0).sqrt();
+        let len = t * sin / mu; // horizontal run across the layer
+        let path = t / mu;
+        disc += w_dir * std::f64::consts::PI * a * a * (1.0 - (-mu_ext * path).exp());
+        // Across the cylinder: chords at offset y from the axis; y = a sin(phi) for smoothness.
+        let mut area = 0.0;
+        for &(u, wu) in &g {
+            let phi = (u - 0.5) * std::f64::consts::PI;
+            let y_w = a * phi.cos() * std::f64::consts::PI; // dy/du
+            let c = a * phi.cos();
+            let width = 2.0 * c;
+            let k = if sin > 1e-12 { mu_ext / sin } else { 0.0 };
+            let f = |l: f64| {
+                if k * l < 1e-9 {
+                    k * l
+                } else {
+                    1.0 - (-k * l).exp()
+                }
+            };
+            let strip = if len < 1e-12 {
+                width * (1.0 - (-mu_ext * path).exp())
+            } else if len <= width {
+                // Plateau of overlap `len`, two ramps 0..len.
+                (width - len) * f(len) + 2.0 * (len - f(len) / k)
+            } else {
+                (len - width) * f(width) + 2.0 * (width - f(width) / k)
+            };
+            area += wu * y_w * strip;
+        }
+        cyl += w_dir * area;
+    }
+    if disc > 0.0 {
+        cyl / disc
+    } else {
+        1.0
+    }
+}
+
+fn normalised(v: &[f64]) -> Vec<f64> {
+    let s: f64 = v.iter().sum();
+    if s > 0.0 {
+        v.iter().map(|x| x / s).collect()
+    } else {
+        let mut o = vec![0.0; v.len()];
+        o[0] = 1.0;
+        o
+    }
+}
+
+fn pick(rt: &(f64, f64), m: usize) -> f64 {
+    if m == 0 {
+        rt.0
+    } else {
+        rt.1
+    }
+}
+
+impl FiniteDotBand {
+    /// The look of a dot whose interior is `interior` (its thickness is the layer's).
+    ///
+    /// # Errors
+    /// An invalid interior; a singular chain (not met with physical coefficients).
+    pub fn solve(&self, interior: &Layer) -> Result<DotBand, InputError> {
+        let t_layer = self.layers[self.dot_layer].thickness_mm;
+        let interior = Layer {
+            thickness_mm: t_layer,
+            ..*interior
+        };
+        interior.validate().map_err(|e| e.at("dot"))?;
+        let q = &self.q;
+        let dot_slab = Slab::layer(q, &interior)?;
+        let dot_rt = layer_rt(&dot_slab, &q.c, &q.c);
+        let dot_first = dot_slab.totals(&unit(&self.first));
+        let (_, t_dot) = dot_slab.totals(&q.c);
+        let (_, t_tissue_l) = Slab::layer(q, &self.layers[self.dot_layer])?.totals(&q.c);
+        let mut sheet_stack = self.layers.clone();
+        sheet_stack[self.dot_layer] = interior;
+        let r_sheet = solve(q, &sheet_stack, self.below)?.reflectance_diffuse;
+        // The uniform chain: escape of normal light over a bare medium and over a sheet.
+        let uniform = |first: (f64, f64), rt: &[(f64, f64); 2]| {
+            // u_P = r_f T + r_d R' u_P + t_u rho d_Q;  d_Q = t_f T + t_d R' u_P + r_u rho d_Q.
+            let rho = self.rho_deep;
+            let ((rd, td), (ru, tu)) = (rt[0], rt[1]);
+            let (a11, a12) = (1.0 - rd * self.r_back, -tu * rho);
+            let (a21, a22) = (-td * self.r_back, 1.0 - ru * rho);
+            let (b1, b2) = (first.0 * self.t_down, first.1 * self.t_down);
+            let u_p = (b1 * a22 - a12 * b2) / (a11 * a22 - a12 * a21);
+            self.r_top + self.t_out * u_p
+        };
+        let de_inf = uniform(dot_first, &dot_rt) - uniform(self.tissue_first, &self.tissue);
+        // The dot's reach for the light crossing its layer: its walls (see wall_ratio).
+        let radius = self.edges[RINGS_INSIDE];
+        let tau = equivalent_depth(t_dot / t_tissue_l);
+        let dirs: Vec<(f64, f64)> = gauss16()
+            .iter()
+            .map(|&(mu, w)| (mu, 2.0 * mu * w))
+            .collect();
+        let reach = radius * wall_ratio(radius, t_layer, tau, &dirs).sqrt();
+        let n = self.area.len();
+        let share_in: Vec<f64> = (0..n)
+            .map(|j| {
+                let (e0, e1) = (self.edges[j], self.edges[j + 1]);
+                ((reach.min(e1).powi(2) - e0.powi(2)).max(0.0)) / (e1 * e1 - e0 * e0)
+            })
+            .collect();
+        let mix = |k: usize, m: usize| -> Vec<f64> {
+            let (d, b) = (pick(&dot_rt[k], m), pick(&self.tissue[k], m));
+            share_in.iter().map(|f| f * d + (1.0 - f) * b).collect()
+        };
+        let inside = |j: usize| if j < RINGS_INSIDE { 1.0 } else { 0.0 };
+        let layer = RingLayer {
+            r_first: (0..n)
+                .map(|j| inside(j) * dot_first.0 + (1.0 - inside(j)) * self.tissue_first.0)
+                .collect(),
+            t_first: (0..n)
+                .map(|j| inside(j) * dot_first.1 + (1.0 - inside(j)) * self.tissue_first.1)
+                .collect(),
+            r_down: mix(0, 0),
+            t_down: mix(0, 1),
+            r_up: mix(1, 0),
+            t_up: mix(1, 1),
+        };
+        let k = self.bare_escape.len();
+        let esc = ring_escapes(self, &layer, k).ok_or_else(|| InputError::Invalid {
+            field: "dot".into(),
+            message: "the finite-dot chain is singular".into(),
+        })?;
+        let pin = |j: usize| {
+            let phi = if de_inf.abs() > 1e-14 {
+                (esc[j] - self.bare_escape[j]) / de_inf
+            } else {
+                0.0
+            };
+            (self.r_bare + phi * (r_sheet - self.r_bare)).clamp(0.0, 1.0)
+        };
+        let inside: f64 = self.area[..RINGS_INSIDE].iter().sum();
+        let mean = (0..RINGS_INSIDE)
+            .map(|j| self.area[j] * pin(j))
+            .sum::<f64>()
+            / inside;
+        Ok(DotBand {
+            mean,
+            bare: self.r_bare,
+            sheet: r_sheet,
+            profile: (0..self.profile_count).map(pin).collect(),
+        })
+    }
+}

@@ -1,0 +1,787 @@
+//! A 3-D Monte Carlo of light in a layered medium that holds one finite dot: a cylinder of
+//! given radius through the whole thickness of one layer, with its own coefficients. It is the
+//! reference of the finite-dot model (and `tinct optics --monte-carlo`), checked against
+//! adding-doubling for an infinite dot.
+//!
+//! The photon rules are MCML's (Wang, Jacques & Zheng, Comput Methods Programs Biomed 1995;
+//! 47:131-146, read): the specular reflection taken off at launch, steps of dimensionless length
+//! -ln(xi) spent across regions in proportion to their interaction coefficients ("hop"), weight
+//! multiplied by the albedo at each interaction (implicit capture), Henyey-Greenstein deflection,
+//! Russian roulette at weight 1e-4 with survival 1/10. All layers share one refractive index, so
+//! light crosses inner interfaces and the dot's wall unbent; at the air boundaries the photon is
+//! split by the Fresnel reflectance (the escaping part tallied, the rest reflected), the
+//! partial-reflection scheme that MCML offers as an option.
+//!
+//! **What is tallied: reciprocity.** [`DotMonteCarlo::run`] launches photons normally and
+//! uniformly over the dot's disc and counts everything that comes back out of the surface,
+//! wherever it comes out. By Helmholtz reciprocity that is the mean reflectance over the disc
+//! for diffuse illumination seen along the normal (the d:0 geometry), exactly; photons launched
+//! at radius r give the profile at r. [`DotMonteCarlo::direct`] lights a wide disc around the
+//! dot uniformly and counts only what leaves over the dot: with normal light that is the 0:d
+//! mean, a different quantity for a finite dot (and the same for a uniform medium); with
+//! diffuse light ([`DotMonteCarlo::with_diffuse_light`]) both estimators give the d:d mean,
+//! which the tests use to check the engine's reciprocity.
+//!
+//! **Reproducible.** Photons are run in fixed chunks, each with its own xoshiro256++ stream
+//! (Blackman & Vigna 2018) seeded from (seed, chunk) by SplitMix64; chunk totals are added in
+//! chunk order, so the answer depends on the seed and photon count only, not on the number of
+//! threads. Chunks run in parallel on all cores (rayon).
+
+use rayon::prelude::*;
+
+use super::transport::{fresnel_inside, validate_stack, Below, Layer, INDEX_RANGE};
+use crate::error::InputError;
+
+/// Russian roulette threshold and survival chance (MCML's).
+const ROULETTE_WEIGHT: f64 = 1e-4;
+const ROULETTE_CHANCE: f64 = 0.1;
+/// Photons per chunk (one random stream each).
+const CHUNK: u64 = 512;
+/// Events (steps and boundary crossings) one photon may take before it is dropped: a bound on
+/// the work of light trapped between totally reflecting boundaries in a clear layer.
+const MAX_EVENTS: u32 = 10_000_000;
+/// Most photons one run may launch.
+pub const MAX_PHOTONS: u64 = 1_000_000_000;
+
+/// A layered medium with a dot in one layer.
+#[derive(Debug, Clone)]
+pub struct DotMonteCarlo {
+    layers: Vec<Layer>,
+    below: Below,
+    index: f64,
+    dot_layer: usize,
+    radius_mm: f64,
+    interior: Layer,
+    /// Depths of the layer boundaries, from 0 at the surface.
+    z: Vec<f64>,
+    /// Light from air with a Lambertian distribution instead of normal.
+    diffuse: bool,
+}
+
+/// Where a photon is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Layer(usize),
+    Dot,
+}
+
+/// A photon's state.
+#[derive(Debug, Clone, Copy)]
+struct Photon {
+    x: f64,
+    y: f64,
+    z: f64,
+    ux: f64,
+    uy: f64,
+    uz: f64,
+    w: f64,
+    layer: usize,
+    inside: bool,
+}
+
+/// The mean diffuse reflectance over the dot and its radial profile, with standard errors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DotTally {
+    /// Mean diffuse reflectance (specular excluded) over the dot's disc.
+    pub mean: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// Bin centres of the profile, mm from the dot's axis.
+    pub radius_mm: Vec<f64>,
+    /// Diffuse reflectance per bin.
+    pub profile: Vec<f64>,
+    /// Standard error per bin.
+    pub profile_std_error: Vec<f64>,
+    /// Photons launched.
+    pub photons: u64,
+}
+
+/// Profile bins inside the dot and in the ring around it out to twice its radius.
+pub const PROFILE_BINS_INSIDE: usize = 5;
+pub const PROFILE_BINS_OUTSIDE: usize = 5;
+
+impl DotMonteCarlo {
+    /// A medium (`layers` top first, as for [`super::transport::solve`]) with a dot of
+    /// `radius_mm` filling layer `dot_layer` (0-based) and coefficients `interior` (its
+    /// thickness is the layer's). A radius of infinity makes the dot a whole layer.
+    ///
+    /// # Errors
+    /// An invalid stack or interior, a dot layer out of range or infinitely thick, a radius
+    /// not above 0, an index outside [`INDEX_RANGE`].
+    pub fn new(
+        layers: &[Layer],
+        below: Below,
+        index: f64,
+        dot_layer: usize,
+        radius_mm: f64,
+        interior: Layer,
+    ) -> Result<Self, InputError> {
+        validate_stack(layers, below)?;
+        InputError::check_range(
+            "index",
+            index,
+            INDEX_RANGE.0,
+            INDEX_RANGE.1,
+            "refractive index",
+        )?;
+        if dot_layer >= layers.len() || layers[dot_layer].thickness_mm.is_infinite() {
+            return Err(InputError::Invalid {
+                field: "dot.layer".into(),
+                message: format!("layer {} is not a finite layer of the stack", dot_layer + 1),
+            });
+        }
+        if radius_mm.is_nan() || radius_mm <= 0.0 {
+            return Err(InputError::OutOfRange {
+                field: "dot.diameter_mm".into(),
+                value: 2.0 * radius_mm,
+                expected: "above 0".into(),
+            });
+        }
+        let interior = Layer {
+            thickness_mm: layers[dot_layer].thickness_mm,
+            ..interior
+        };
+        interior.validate().map_err(|e| e.at("dot"))?;
+        let mut z = vec![0.0];
+        for l in layers {
+            z.push(z.last().unwrap() + l.thickness_mm);
+        }
+        Ok(DotMonteCarlo {
+            layers: layers.to_vec(),
+            below,
+            index,
+            dot_layer,
+            radius_mm,
+            interior,
+            z,
+            diffuse: false,
+        })
+    }
+
+    /// The same medium lit by diffuse (Lambertian) light from air instead of normal light: the
+    /// photon refracts in and the Fresnel reflection of its angle is taken off at launch.
+    pub fn with_diffuse_light(mut self) -> Self {
+        self.diffuse = true;
+        self
+    }
+
+    fn coefficients(&self, region: Region) -> &Layer {
+        match region {
+            Region::Dot => &self.interior,
+            Region::Layer(k) => &self.layers[k],
+        }
+    }
+
+    fn region(&self, p: &Photon) -> Region {
+        if p.layer == self.dot_layer && p.inside {
+            Region::Dot
+        } else {
+            Region::Layer(p.layer)
+        }
+    }
+
+    /// The reciprocal (d:0) estimate with `photons` launched over the dot (and half as many again in
+    /// the ring out to twice its radius, for the profile), from `seed`.
+    ///
+    /// # Errors
+    /// `photons` not in 1..=[`MAX_PHOTONS`].
+    pub fn run(&self, photons: u64, seed: u64) -> Result<DotTally, InputError> {
+        if photons == 0 || photons > MAX_PHOTONS {
+            return Err(InputError::OutOfRange {
+                field: "photons".into(),
+                value: photons as f64,
+                expected: format!("1 to {MAX_PHOTONS}"),
+            });
+        }
+        let a = self.radius_mm;
+        // A whole-layer dot has no ring and one bin.
+        let finite = a.is_finite();
+        let ring = if finite { photons / 2 } else { 0 };
+        let bins = if finite {
+            PROFILE_BINS_INSIDE + PROFILE_BINS_OUTSIDE
+        } else {
+            1
+        };
+        let total = photons + ring;
+        let chunks = total.div_ceil(CHUNK);
+        let sums: Vec<Vec<[f64; 3]>> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut rng = Rng::new(seed, c);
+                let mut acc = vec![[0.0; 3]; bins];
+                for i in c * CHUNK..((c + 1) * CHUNK).min(total) {
+                    let (r, bin) = if !finite {
+                        (0.0, 0)
+                    } else if i < photons {
+                        let r = a * rng.uniform().sqrt();
+                        let b = ((r / a) * PROFILE_BINS_INSIDE as f64) as usize;
+                        (r, b.min(PROFILE_BINS_INSIDE - 1))
+                    } else {
+                        // Uniform over the ring a..2a.
+                        let r = a * (1.0 + 3.0 * rng.uniform()).sqrt();
+                        let b = ((r / a - 1.0) * PROFILE_BINS_OUTSIDE as f64) as usize;
+                        (r, PROFILE_BINS_INSIDE + b.min(PROFILE_BINS_OUTSIDE - 1))
+                    };
+                    let phi = std::f64::consts::TAU * rng.uniform();
+                    let w = self.trace(r * phi.cos(), r * phi.sin(), &mut rng, None);
+                    acc[bin][0] += 1.0;
+                    acc[bin][1] += w;
+                    acc[bin][2] += w * w;
+                }
+                acc
+            })
+            .collect();
+        let mut acc = vec![[0.0; 3]; bins];
+        for s in &sums {
+            for (a, b) in acc.iter_mut().zip(s) {
+                for k in 0..3 {
+                    a[k] += b[k];
+                }
+            }
+        }
+        let stats = |v: &[f64; 3]| {
+            if v[0] == 0.0 {
+                return (0.0, 0.0);
+            }
+            let m = v[1] / v[0];
+            let var = (v[2] / v[0] - m * m).max(0.0);
+            (m, (var / v[0]).sqrt())
+        };
+        let inside: [f64; 3] = acc[..bins.min(PROFILE_BINS_INSIDE)]
+            .iter()
+            .fold([0.0; 3], |s, v| [s[0] + v[0], s[1] + v[1], s[2] + v[2]]);
+        let (mean, std_error) = stats(&inside);
+        let (mut radius_mm, mut profile, mut profile_std_error) = (vec![], vec![], vec![]);
+        if finite {
+            for (b, v) in acc.iter().enumerate() {
+                let (m, e) = stats(v);
+                radius_mm.push(if b < PROFILE_BINS_INSIDE {
+                    a * (b as f64 + 0.5) / PROFILE_BINS_INSIDE as f64
+                } else {
+                    a + a * ((b - PROFILE_BINS_INSIDE) as f64 + 0.5) / PROFILE_BINS_OUTSIDE as f64
+                });
+                profile.push(m);
+                profile_std_error.push(e);
+            }
+        }
+        Ok(DotTally {
+            mean,
+            std_error,
+            radius_mm,
+            profile,
+            profile_std_error,
+            photons,
+        })
+    }
+
+    /// The direct estimate: photons launched uniformly over a disc of `launch_radius_mm` around
+    /// the dot, counting only what leaves the surface over the dot's disc (light launched
+    /// beyond that disc is missed, so it must cover the light's lateral spread). Returns
+    /// (mean, standard error). See the module docs for what it measures.
+    ///
+    /// # Errors
+    /// `photons` not in 1..=[`MAX_PHOTONS`], a launch radius below the dot's.
+    pub fn direct(
+        &self,
+        photons: u64,
+        seed: u64,
+        launch_radius_mm: f64,
+    ) -> Result<(f64, f64), InputError> {
+        if photons == 0 || photons > MAX_PHOTONS {
+            return Err(InputError::OutOfRange {
+                field: "photons".into(),
+                value: photons as f64,
+                expected: format!("1 to {MAX_PHOTONS}"),
+            });
+        }
+        if !launch_radius_mm.is_finite() || launch_radius_mm < self.radius_mm {
+            return Err(InputError::OutOfRange {
+                field: "launch_radius_mm".into(),
+                value: launch_radius_mm,
+                expected: "finite, at least the dot's radius".into(),
+            });
+        }
+        let chunks = photons.div_ceil(CHUNK);
+        let sums: Vec<[f64; 2]> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut rng = Rng::new(seed, c);
+                let mut acc = [0.0; 2];
+                for _ in c * CHUNK..((c + 1) * CHUNK).min(photons) {
+                    let r = launch_radius_mm * rng.uniform().sqrt();
+                    let phi = std::f64::consts::TAU * rng.uniform();
+                    let w =
+                        self.trace(r * phi.cos(), r * phi.sin(), &mut rng, Some(self.radius_mm));
+                    acc[0] += w;
+                    acc[1] += w * w;
+                }
+                acc
+            })
+            .collect();
+        let (s, s2) = sums
+            .iter()
+            .fold((0.0, 0.0), |a, v| (a.0 + v[0], a.1 + v[1]));
+        let n = photons as f64;
+        let area = (launch_radius_mm / self.radius_mm).powi(2);
+        let m = s / n;
+        let var = (s2 / n - m * m).max(0.0);
+        Ok((m * area, (var / n).sqrt() * area))
+    }
+
+    /// Traces one photon launched normally at (x, y) on the surface; returns the weight that
+    /// leaves through the surface (only over the disc of radius `count_within` around the
+    /// axis, if given).
+    fn trace(&self, x: f64, y: f64, rng: &mut Rng, count_within: Option<f64>) -> f64 {
+        let n = self.index;
+        let a2 = self.radius_mm * self.radius_mm;
+        let (ux, uy, uz, w) = if self.diffuse {
+            // Cosine-weighted in air, refracted in (Snell), Fresnel taken off.
+            let sin_out = rng.uniform().sqrt();
+            let sin_in = sin_out / n;
+            let uz = (1.0 - sin_in * sin_in).sqrt();
+            let phi = std::f64::consts::TAU * rng.uniform();
+            (
+                sin_in * phi.cos(),
+                sin_in * phi.sin(),
+                uz,
+                1.0 - fresnel_inside(n, uz),
+            )
+        } else {
+            (0.0, 0.0, 1.0, 1.0 - ((n - 1.0) / (n + 1.0)).powi(2))
+        };
+        let mut p = Photon {
+            x,
+            y,
+            z: 0.0,
+            ux,
+            uy,
+            uz,
+            w,
+            layer: 0,
+            inside: x * x + y * y < a2,
+        };
+        let mut escaped = 0.0;
+        let mut s_left = 0.0;
+        let last = self.layers.len() - 1;
+        for _ in 0..MAX_EVENTS {
+            let c = *self.coefficients(self.region(&p));
+            let mu_t = c.mu_a + c.mu_s;
+            if s_left <= 0.0 {
+                s_left = -rng.uniform_open().ln();
+            }
+            let free = if mu_t > 0.0 {
+                s_left / mu_t
+            } else {
+                f64::INFINITY
+            };
+            // The nearest boundary: the layer's planes, and the dot's wall in its layer.
+            let (mut d, mut hit) = (f64::INFINITY, Hit::None);
+            if p.uz > 0.0 {
+                let dz = (self.z[p.layer + 1] - p.z) / p.uz;
+                if dz < d {
+                    d = dz.max(0.0);
+                    hit = Hit::Bottom;
+                }
+            } else if p.uz < 0.0 {
+                let dz = (self.z[p.layer] - p.z) / p.uz;
+                if dz < d {
+                    d = dz.max(0.0);
+                    hit = Hit::Top;
+                }
+            }
+            if p.layer == self.dot_layer && a2.is_finite() {
+                if let Some(dw) = wall_distance(&p, a2) {
+                    if dw < d {
+                        d = dw;
+                        hit = Hit::Wall;
+                    }
+                }
+            }
+            if d.is_infinite() && free.is_infinite() {
+                // Into a clear semi-infinite layer for ever.
+                break;
+            }
+            if free < d {
+                // Interact inside the region.
+                p.x += free * p.ux;
+                p.y += free * p.uy;
+                p.z += free * p.uz;
+                s_left = 0.0;
+                if mu_t > 0.0 {
+                    p.w *= c.mu_s / mu_t;
+                }
+                scatter(&mut p, c.g, rng);
+            } else {
+                p.x += d * p.ux;
+                p.y += d * p.uy;
+                p.z += d * p.uz;
+                s_left -= d * mu_t;
+                match hit {
+                    Hit::Wall => p.inside = !p.inside,
+                    Hit::Bottom => {
+                        p.z = self.z[p.layer + 1];
+                        if p.layer == last {
+                            // Only a finite stack over air has a bottom.
+                            let rf = fresnel_inside(n, p.uz.abs());
+                            p.w *= rf;
+                            p.uz = -p.uz;
+                        } else {
+                            p.layer += 1;
+                            p.inside = p.x * p.x + p.y * p.y < a2;
+                        }
+                    }
+                    Hit::Top => {
+                        p.z = self.z[p.layer];
+                        if p.layer == 0 {
+                            let rf = fresnel_inside(n, p.uz.abs());
+                            let out = p.w * (1.0 - rf);
+                            if count_within.is_none_or(|r| p.x * p.x + p.y * p.y < r * r) {
+                                escaped += out;
+                            }
+                            p.w *= rf;
+                            p.uz = -p.uz;
+                        } else {
+                            p.layer -= 1;
+                            p.inside = p.x * p.x + p.y * p.y < a2;
+                        }
+                    }
+                    Hit::None => unreachable!("a finite step or a boundary"),
+                }
+            }
+            if p.w < ROULETTE_WEIGHT {
+                if p.w == 0.0 {
+                    break;
+                }
+                if rng.uniform() < ROULETTE_CHANCE {
+                    p.w /= ROULETTE_CHANCE;
+                } else {
+                    break;
+                }
+            }
+        }
+        let _ = self.below;
+        escaped
+    }
+}
+
+/// Lateral kernels of a stack under air: light launched at one point, either up into the stack
+/// from its bottom with a Lambertian (cosine-weighted) distribution, or (`from_surface`) down
+/// into it normally just under the surface, traced until it leaves; the weight that goes down
+/// through the bottom and the weight that escapes through the top, each binned by its distance
+/// from the launch point on `edges` (mm, ascending from 0; light beyond the last edge is
+/// dropped). Returns (down, escape) as fractions of the launched weight per bin. The stack's
+/// bottom is open: nothing under it sends light back (the caller's lower region does that).
+pub(crate) fn upper_kernels(
+    layers: &[Layer],
+    index: f64,
+    from_surface: bool,
+    photons: u64,
+    seed: u64,
+    edges: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let bins = edges.len() - 1;
+    let mut z = vec![0.0];
+    for l in layers {
+        z.push(z.last().unwrap() + l.thickness_mm);
+    }
+    let bottom = *z.last().unwrap();
+    let bin_of = |x: f64, y: f64| {
+        let r = (x * x + y * y).sqrt();
+        let k = edges.partition_point(|&e| e <= r);
+        (k >= 1 && k <= bins).then(|| k - 1)
+    };
+    let chunks = photons.div_ceil(CHUNK);
+    let sums: Vec<Vec<[f64; 2]>> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = Rng::new(seed, c);
+            let mut acc = vec![[0.0; 2]; bins];
+            for _ in c * CHUNK..((c + 1) * CHUNK).min(photons) {
+                let mut p = if from_surface {
+                    Photon {
+                        x: 0.0,
+                        y: 0.0,
+                        z: 0.0,
+                        ux: 0.0,
+                        uy: 0.0,
+                        uz: 1.0,
+                        w: 1.0,
+                        layer: 0,
+                        inside: false,
+                    }
+                } else {
+                    let uz = -rng.uniform_open().sqrt();
+                    let phi = std::f64::consts::TAU * rng.uniform();
+                    let st = (1.0 - uz * uz).max(0.0).sqrt();
+                    Photon {
+                        x: 0.0,
+                        y: 0.0,
+                        z: bottom,
+                        ux: st * phi.cos(),
+                        uy: st * phi.sin(),
+                        uz,
+                        w: 1.0,
+                        layer: layers.len() - 1,
+                        inside: false,
+                    }
+                };
+                let mut s_left = 0.0;
+                for _ in 0..MAX_EVENTS {
+                    let c = layers[p.layer];
+                    let mu_t = c.mu_a + c.mu_s;
+                    if s_left <= 0.0 {
+                        s_left = -rng.uniform_open().ln();
+                    }
+                    let free = if mu_t > 0.0 {
+                        s_left / mu_t
+                    } else {
+                        f64::INFINITY
+                    };
+                    let (d, up) = if p.uz > 0.0 {
+                        ((z[p.layer + 1] - p.z) / p.uz, false)
+                    } else if p.uz < 0.0 {
+                        ((z[p.layer] - p.z) / p.uz, true)
+                    } else {
+                        (f64::INFINITY, false)
+                    };
+                    if d.is_infinite() && free.is_infinite() {
+                        break;
+                    }
+                    if free < d {
+                        p.x += free * p.ux;
+                        p.y += free * p.uy;
+                        p.z += free * p.uz;
+                        s_left = 0.0;
+                        if mu_t > 0.0 {
+                            p.w *= c.mu_s / mu_t;
+                        }
+                        scatter(&mut p, c.g, &mut rng);
+                    } else {
+                        let d = d.max(0.0);
+                        p.x += d * p.ux;
+                        p.y += d * p.uy;
+                        s_left -= d * mu_t;
+                        if up {
+                            p.z = z[p.layer];
+                            if p.layer == 0 {
+                                let rf = fresnel_inside(index, p.uz.abs());
+                                if let Some(b) = bin_of(p.x, p.y) {
+                                    acc[b][1] += p.w * (1.0 - rf);
+                                }
+                                p.w *= rf;
+                                p.uz = -p.uz;
+                            } else {
+                                p.layer -= 1;
+                            }
+                        } else {
+                            p.z = z[p.layer + 1];
+                            if p.layer == layers.len() - 1 {
+                                if let Some(b) = bin_of(p.x, p.y) {
+                                    acc[b][0] += p.w;
+                                }
+                                break;
+                            }
+                            p.layer += 1;
+                        }
+                    }
+                    if p.w < ROULETTE_WEIGHT {
+                        if p.w == 0.0 {
+                            break;
+                        }
+                        if rng.uniform() < ROULETTE_CHANCE {
+                            p.w /= ROULETTE_CHANCE;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            acc
+        })
+        .collect();
+    let n = photons as f64;
+    let mut down = vec![0.0; bins];
+    let mut escape = vec![0.0; bins];
+    for s in &sums {
+        for b in 0..bins {
+            down[b] += s[b][0] / n;
+            escape[b] += s[b][1] / n;
+        }
+    }
+    (down, escape)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Hit {
+    None,
+    Top,
+    Bottom,
+    Wall,
+}
+
+/// Distance along the photon's path to the dot's wall (the cylinder x^2 + y^2 = a^2), if it
+/// meets it going the way it goes: leaving from inside, entering from outside.
+fn wall_distance(p: &Photon, a2: f64) -> Option<f64> {
+    let q = p.ux * p.ux + p.uy * p.uy;
+    if q < 1e-300 {
+        return None;
+    }
+    let b = p.x * p.ux + p.y * p.uy;
+    let c = p.x * p.x + p.y * p.y - a2;
+    let disc = b * b - q * c;
+    if disc < 0.0 {
+        return None;
+    }
+    let root = disc.sqrt();
+    if p.inside {
+        // The far root; c <= 0 inside so it is >= 0.
+        Some(((-b + root) / q).max(0.0))
+    } else {
+        // The near root, if ahead.
+        let t = (-b - root) / q;
+        (t > 0.0).then_some(t)
+    }
+}
+
+/// Henyey-Greenstein deflection and the MCML rotation of the direction.
+fn scatter(p: &mut Photon, g: f64, rng: &mut Rng) {
+    let xi = rng.uniform();
+    let cos_t = if g.abs() < 1e-6 {
+        2.0 * xi - 1.0
+    } else {
+        let f = (1.0 - g * g) / (1.0 - g + 2.0 * g * xi);
+        ((1.0 + g * g - f * f) / (2.0 * g)).clamp(-1.0, 1.0)
+    };
+    let sin_t = (1.0 - cos_t * cos_t).max(0.0).sqrt();
+    let phi = std::f64::consts::TAU * rng.uniform();
+    let (sin_p, cos_p) = phi.sin_cos();
+    let (ux, uy, uz) = (p.ux, p.uy, p.uz);
+    if uz.abs() > 0.99999 {
+        p.ux = sin_t * cos_p;
+        p.uy = sin_t * sin_p;
+        p.uz = cos_t * uz.signum();
+    } else {
+        let t = (1.0 - uz * uz).sqrt();
+        p.ux = sin_t * (ux * uz * cos_p - uy * sin_p) / t + ux * cos_t;
+        p.uy = sin_t * (uy * uz * cos_p + ux * sin_p) / t + uy * cos_t;
+        p.uz = -sin_t * cos_p * t + uz * cos_t;
+    }
+    // Keep the direction a unit vector against rounding drift.
+    let norm = (p.ux * p.ux + p.uy * p.uy + p.uz * p.uz).sqrt();
+    p.ux /= norm;
+    p.uy /= norm;
+    p.uz /= norm;
+}
+
+/// xoshiro256++ (Blackman & Vigna 2018), seeded by SplitMix64.
+struct Rng([u64; 4]);
+
+impl Rng {
+    fn new(seed: u64, stream: u64) -> Rng {
+        let mut sm = seed ^ stream.wrapping_mul(0xD134_2543_DE82_EF95);
+        let mut next = || {
+            sm = sm.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = sm;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        Rng([next(), next(), next(), next()])
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let s = &mut self.0;
+        let result = (s[0].wrapping_add(s[3])).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform on [0, 1).
+    fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform on (0, 1].
+    fn uniform_open(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optics::transport::{solve, Quadrature, DEFAULT_POINTS};
+
+    fn skin_like() -> Vec<Layer> {
+        vec![
+            Layer::new(1.0, 30.0, 0.8, 0.08),
+            Layer::new(0.05, 12.0, 0.8, 0.1),
+            Layer::new(0.05, 12.0, 0.8, 0.1),
+            Layer::new(0.05, 12.0, 0.8, f64::INFINITY),
+        ]
+    }
+
+    #[test]
+    fn an_infinite_dot_is_a_layer_and_agrees_with_adding_doubling() {
+        let mut layers = skin_like();
+        let interior = Layer::new(5.0, 20.0, 0.6, 0.1);
+        let mc = DotMonteCarlo::new(
+            &layers,
+            Below::SemiInfinite,
+            1.4,
+            2,
+            f64::INFINITY,
+            interior,
+        )
+        .unwrap();
+        let t = mc.run(20_000, 7).unwrap();
+        layers[2] = interior;
+        let q = Quadrature::<DEFAULT_POINTS>::new(1.4).unwrap();
+        let ad = solve(&q, &layers, Below::SemiInfinite).unwrap();
+        assert!(
+            (t.mean - ad.reflectance_diffuse).abs() < 4.0 * t.std_error + 1e-3,
+            "MC {} +- {} vs AD {}",
+            t.mean,
+            t.std_error,
+            ad.reflectance_diffuse
+        );
+    }
+
+    #[test]
+    fn same_seed_same_answer_and_the_dot_darkens() {
+        let layers = skin_like();
+        let interior = Layer::new(50.0, 20.0, 0.6, 0.1);
+        let mc = DotMonteCarlo::new(&layers, Below::SemiInfinite, 1.4, 2, 0.25, interior).unwrap();
+        let a = mc.run(4_000, 3).unwrap();
+        let b = mc.run(4_000, 3).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.profile.len(), PROFILE_BINS_INSIDE + PROFILE_BINS_OUTSIDE);
+        let bare = DotMonteCarlo::new(&layers, Below::SemiInfinite, 1.4, 2, 0.25, layers[2])
+            .unwrap()
+            .run(4_000, 3)
+            .unwrap();
+        assert!(a.mean < bare.mean - 0.03, "{} vs {}", a.mean, bare.mean);
+    }
+
+    #[test]
+    fn a_finite_stack_over_air_agrees_with_adding_doubling() {
+        let layers = vec![Layer::new(0.1, 10.0, 0.9, 1.0)];
+        let mc = DotMonteCarlo::new(&layers, Below::Air, 1.5, 0, f64::INFINITY, layers[0]).unwrap();
+        let t = mc.run(20_000, 11).unwrap();
+        let q = Quadrature::<DEFAULT_POINTS>::new(1.5).unwrap();
+        let ad = solve(&q, &layers, Below::Air).unwrap();
+        assert!(
+            (t.mean - ad.reflectance_diffuse).abs() < 4.0 * t.std_error + 1e-3,
+            "MC {} +- {} vs AD {}",
+            t.mean,
+            t.std_error,
+            ad.reflectance_diffuse
+        );
+    }
+}
