@@ -6,6 +6,7 @@ mod common;
 mod calibrating;
 mod cli;
 mod fading;
+mod finite_dot;
 #[cfg(feature = "tables")]
 mod fitting;
 mod matching;

@@ -76,6 +76,8 @@ pub const REACH_MM: f64 = 4.0;
 /// Kernel bins: edges at S_MAX (k / KERNEL_BINS)^2, fine near the axis.
 const KERNEL_BINS: usize = 72;
 const KERNEL_MAX_MM: f64 = 9.0;
+/// The kernels above the dot are traced at every this-many-th band (and the last).
+pub const KERNEL_STRIDE: usize = 4;
 /// Photons for the kernels above the dot, and their seed.
 pub const KERNEL_PHOTONS: u64 = 20_000;
 const KERNEL_SEED: u64 = 0x5EED_D075;
@@ -322,6 +324,50 @@ fn chain_matrix(b: &FiniteDotBand, layer: &RingLayer) -> DMatrix<f64> {
     a
 }
 
+/// The normalised first-passage and back-reflection kernel shapes of the layers above the dot
+/// for every band: traced by the Monte Carlo at every [`KERNEL_STRIDE`]-th band and the last,
+/// linearly interpolated between (the shapes follow scattering, which changes slowly with
+/// wavelength). Empty shapes when the dot is in the top layer.
+fn upper_shapes(
+    layers: &[Vec<Layer>],
+    dot_layer: usize,
+    index: f64,
+    edges: &[f64],
+) -> Vec<(Vec<f64>, Vec<f64>)> {
+    let n = layers.len();
+    if dot_layer == 0 || n == 0 {
+        return vec![(vec![], vec![]); n];
+    }
+    let traced: Vec<usize> = (0..n)
+        .filter(|&i| i % KERNEL_STRIDE == 0 || i + 1 == n)
+        .collect();
+    let at: Vec<(Vec<f64>, Vec<f64>)> = traced
+        .iter()
+        .map(|&i| {
+            let above = &layers[i][..dot_layer];
+            let (down, _) = upper_kernels(above, index, true, KERNEL_PHOTONS, KERNEL_SEED, edges);
+            let (back, _) = upper_kernels(above, index, false, KERNEL_PHOTONS, KERNEL_SEED, edges);
+            (normalised(&down), normalised(&back))
+        })
+        .collect();
+    (0..n)
+        .map(|i| {
+            let k = traced.partition_point(|&t| t <= i) - 1;
+            if traced[k] == i || k + 1 >= traced.len() {
+                return at[k].clone();
+            }
+            let f = (i - traced[k]) as f64 / (traced[k + 1] - traced[k]) as f64;
+            let mix = |a: &[f64], b: &[f64]| {
+                a.iter()
+                    .zip(b)
+                    .map(|(x, y)| (1.0 - f) * x + f * y)
+                    .collect::<Vec<_>>()
+            };
+            (mix(&at[k].0, &at[k + 1].0), mix(&at[k].1, &at[k + 1].1))
+        })
+        .collect()
+}
+
 /// Fluxes per direction scaled to sum to 1.
 fn unit(f: &[f64; POINTS]) -> [f64; POINTS] {
     let sum: f64 = f.iter().sum();
@@ -414,19 +460,20 @@ impl FiniteDot {
             .map(|j| std::f64::consts::PI * (rings.edges[j + 1].powi(2) - rings.edges[j].powi(2)))
             .collect();
         let profile_count = profile_rings(&rings.edges, radius);
+        for stack in layers {
+            super::transport::validate_stack(stack, below)?;
+            if dot_layer >= stack.len() || stack[dot_layer].thickness_mm.is_infinite() {
+                return Err(InputError::Invalid {
+                    field: "dot.layer".into(),
+                    message: format!("layer {} is not a finite layer of the stack", dot_layer + 1),
+                });
+            }
+        }
+        let shapes = upper_shapes(layers, dot_layer, index, &ke);
         let bands = layers
             .iter()
-            .map(|stack| {
-                super::transport::validate_stack(stack, below)?;
-                if dot_layer >= stack.len() || stack[dot_layer].thickness_mm.is_infinite() {
-                    return Err(InputError::Invalid {
-                        field: "dot.layer".into(),
-                        message: format!(
-                            "layer {} is not a finite layer of the stack",
-                            dot_layer + 1
-                        ),
-                    });
-                }
+            .enumerate()
+            .map(|(band, stack)| {
                 let mut normal = [0.0; POINTS];
                 normal[POINTS - 1] = 1.0;
                 let lambert = q.c;
@@ -451,23 +498,7 @@ impl FiniteDot {
                 let (in_shape, back_shape) = if dot_layer == 0 {
                     (point(), point())
                 } else {
-                    let (down, _) = upper_kernels(
-                        &stack[..dot_layer],
-                        index,
-                        true,
-                        KERNEL_PHOTONS,
-                        KERNEL_SEED,
-                        &ke,
-                    );
-                    let (back, _) = upper_kernels(
-                        &stack[..dot_layer],
-                        index,
-                        false,
-                        KERNEL_PHOTONS,
-                        KERNEL_SEED,
-                        &ke,
-                    );
-                    (normalised(&down), normalised(&back))
+                    shapes[band].clone()
                 };
                 let deep_shape = lower
                     .first()
