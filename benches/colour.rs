@@ -11,6 +11,9 @@
 //! - a 10-year daily fade simulation of one client with a colour every day (target: under
 //!   10 ms) and a 10,000-run Monte Carlo touch-up schedule over 10 years (target: under 5 s on
 //!   2 cores). The organic toner is the test fixture of tests/data (Blue Wool 3);
+//! - a finite dot (issue 12): the fast model's per-dot solve at one band (target: under 1 ms
+//!   per band) and its preparation for a 43-band medium; `tinct optics` with a dot, fast and
+//!   with the Monte Carlo (20,000 photons per band; target: under 5 s);
 //! - `tinct fit`'s whole path on 10,000 bi-exponential series of 8 points (as
 //!   shared/reference/fade_series_long.csv; generated here): read the CSV through polars,
 //!   group, fit with 95 % intervals on all cores, assemble and write the parameter table
@@ -358,6 +361,46 @@ fn bench_fit(c: &mut Criterion) {
 #[cfg(not(feature = "tables"))]
 fn bench_fit(_: &mut Criterion) {}
 
+fn bench_finite_dot(c: &mut Criterion) {
+    use tinct::optics::dot::FiniteDot;
+    use tinct::optics::medium::{DotMethod, Medium};
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/examples/skin_black_dot_finite.toml"
+    ))
+    .unwrap();
+    let medium = Medium::from_toml(&text, "medium").unwrap();
+    let per_band = medium.layers().unwrap();
+    let (k, interior) = medium.dot_interior().unwrap().unwrap();
+    let below = medium.below().unwrap();
+    let mut g = c.benchmark_group("finite_dot");
+    g.sample_size(10);
+    let fd = FiniteDot::new(&per_band, below, medium.index, k, 0.25).unwrap();
+    // One dot interior at one band (550 nm), the medium prepared: what a search pays per band.
+    g.bench_function("fast_solve_one_band", |b| {
+        b.iter(|| fd.bands()[19].solve(black_box(&interior[19])).unwrap())
+    });
+    // Preparing the medium: kernels above the dot (Monte Carlo, every 4th band), rings, the
+    // bare chain, 43 bands.
+    g.bench_function("fast_preparation_43_bands", |b| {
+        b.iter(|| FiniteDot::new(black_box(&per_band), below, medium.index, k, 0.25).unwrap())
+    });
+    g.bench_function("optics_with_dot_fast_43_bands", |b| {
+        b.iter(|| medium.solve_dot(DotMethod::Fast).unwrap())
+    });
+    g.bench_function("optics_with_dot_monte_carlo_20000_photons_43_bands", |b| {
+        b.iter(|| {
+            medium
+                .solve_dot(DotMethod::MonteCarlo {
+                    photons: 20_000,
+                    seed: 1,
+                })
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_delta_e,
@@ -365,6 +408,7 @@ criterion_group!(
     bench_appearance,
     bench_match,
     bench_fade,
-    bench_fit
+    bench_fit,
+    bench_finite_dot
 );
 criterion_main!(benches);
