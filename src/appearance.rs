@@ -156,6 +156,133 @@ pub fn appear(
     })
 }
 
+/// A finite dot as seen close up (the mean over the dot) and, with a dot spacing, from reading
+/// distance (see [`crate::optics::dot`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct FiniteLook {
+    pub diameter_mm: f64,
+    /// Mean over the dot, d:0, specular excluded.
+    pub close_up: Seen,
+    /// CIEDE2000 between the close-up look and the skin.
+    pub close_up_contrast_delta_e: f64,
+    /// The infinite sheet of the same pigment (what [`appear`] reports).
+    pub sheet: Seen,
+    /// Profile: radius (mm) and L*a*b* there, out to twice the dot's radius.
+    pub profile_radius_mm: Vec<f64>,
+    pub profile_lab: Vec<[f64; 3]>,
+    /// From a distance: dots `spacing_mm` apart on a square grid.
+    pub blended: Option<Blended>,
+    #[serde(skip)]
+    pub close_up_spectrum: Spectrum,
+}
+
+/// The look of skin with dots from a distance: the area-weighted reflectance of dots and skin
+/// (each dot's halo included), not a mix of colours.
+#[derive(Debug, Clone, Serialize)]
+pub struct Blended {
+    pub spacing_mm: f64,
+    /// Share of the skin the dots cover (pi r^2 / spacing^2).
+    pub coverage: f64,
+    pub seen: Seen,
+    /// CIEDE2000 between the blended look and the bare skin.
+    pub contrast_delta_e: f64,
+}
+
+/// The look of a dot of `diameter_mm` at `site` (whose layer holds it; the rest of that layer
+/// is dermis), close up and, given `spacing_mm` (centre to centre, square grid, at least the
+/// diameter), from a distance.
+///
+/// # Errors
+/// A negative or non-finite load; a diameter outside 0.01-5 mm; a spacing not finite or
+/// below the diameter.
+pub fn finite_look(
+    skin: &SkinOptics,
+    site: &DotSite,
+    components: &[Component<'_>],
+    diameter_mm: f64,
+    spacing_mm: Option<f64>,
+    table: &WeightingTable,
+) -> Result<FiniteLook, InputError> {
+    InputError::check_range("dot diameter (mm)", diameter_mm, 0.01, 5.0, "0.01 to 5 mm")?;
+    if let Some(s) = spacing_mm {
+        InputError::check_range(
+            "dot spacing (mm)",
+            s,
+            diameter_mm,
+            100.0,
+            "at least the dot's diameter, at most 100 mm",
+        )?;
+    }
+    let pigment = pigment_optics(components)?;
+    let bare: Vec<Vec<crate::optics::transport::Layer>> = (0..GRID_LEN)
+        .map(|i| site.layers(&DotPigment::none(), i))
+        .collect::<Result<_, _>>()?;
+    let k = bare[0].len() - 2;
+    let model = crate::optics::dot::FiniteDot::new(
+        &bare,
+        crate::optics::transport::Below::SemiInfinite,
+        site.index(),
+        k,
+        diameter_mm,
+    )?;
+    let mut mean = [0.0; GRID_LEN];
+    let mut sheet = [0.0; GRID_LEN];
+    let mut deficit = [0.0; GRID_LEN];
+    let radii = model.profile_radius_mm();
+    let mut profile = vec![[0.0; GRID_LEN]; radii.len()];
+    for (i, band) in model.bands().iter().enumerate() {
+        let interior = site.layers(&pigment, i)?[k];
+        let a = band.solve(&interior)?;
+        mean[i] = a.mean;
+        sheet[i] = a.sheet;
+        deficit[i] = a.deficit_mm2;
+        for (p, v) in profile.iter_mut().zip(&a.profile) {
+            p[i] = *v;
+        }
+    }
+    let white = table.white();
+    let look = |r: &[f64; GRID_LEN]| -> Result<(Seen, Lab, Spectrum), InputError> {
+        let s = Spectrum::new(*r)?;
+        let xyz = table.xyz(&s);
+        let lab = xyz_to_lab(xyz, white);
+        Ok((seen(lab, xyz_to_srgb(xyz, white)), lab, s))
+    };
+    let skin_lab = xyz_to_lab(table.xyz(&skin.reflectance()), white);
+    let (close_up, close_lab, close_up_spectrum) = look(&mean)?;
+    let (sheet_seen, _, _) = look(&sheet)?;
+    let profile_lab = profile
+        .iter()
+        .map(|p| look(p).map(|(s, _, _)| s.lab))
+        .collect::<Result<Vec<_>, _>>()?;
+    let blended = match spacing_mm {
+        None => None,
+        Some(s) => {
+            let skin_r = skin.reflectance();
+            let mut r = [0.0; GRID_LEN];
+            for i in 0..GRID_LEN {
+                r[i] = (skin_r.values()[i] + deficit[i] / (s * s)).clamp(0.0, 1.0);
+            }
+            let (seen_b, lab_b, _) = look(&r)?;
+            Some(Blended {
+                spacing_mm: s,
+                coverage: std::f64::consts::PI * (0.5 * diameter_mm).powi(2) / (s * s),
+                seen: seen_b,
+                contrast_delta_e: ciede2000(skin_lab, lab_b, 1.0, 1.0, 1.0),
+            })
+        }
+    };
+    Ok(FiniteLook {
+        diameter_mm,
+        close_up_contrast_delta_e: ciede2000(skin_lab, close_lab, 1.0, 1.0, 1.0),
+        close_up,
+        sheet: sheet_seen,
+        profile_radius_mm: radii,
+        profile_lab,
+        blended,
+        close_up_spectrum,
+    })
+}
+
 /// How the client's skin is given.
 #[derive(Debug, Clone)]
 pub enum SkinInput {

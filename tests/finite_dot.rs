@@ -324,3 +324,89 @@ fn bad_dots_name_the_field() {
         "--monte-carlo",
     );
 }
+
+#[test]
+fn appear_reports_a_finite_dot_close_up_and_from_afar() {
+    let base = [
+        "appear",
+        "--pigment",
+        "carbon-black:5",
+        "--skin",
+        "fitzpatrick:II",
+        "--depth",
+        "0.1mm",
+        "--json",
+    ];
+    let sheet = json_of(tinct().args(base));
+    assert!(sheet["finite"].is_null());
+    let run = |extra: &[&str]| json_of(tinct().args(base).args(extra));
+    let v = run(&["--needle", "0.25mm", "--spacing", "1mm"]);
+    let l = |x: &serde_json::Value| x[0].as_f64().unwrap();
+    let f = &v["finite"];
+    let (dot, close, afar, skin) = (
+        l(&v["dot"]["lab"]),
+        l(&f["close_up"]["lab"]),
+        l(&f["blended"]["seen"]["lab"]),
+        l(&v["skin"]["lab"]),
+    );
+    // The sheet is darkest, then the dot close up, then the patch from afar, then bare skin.
+    assert!(dot < close && close < afar && afar < skin, "{v}");
+    assert_eq!(l(&f["sheet"]["lab"]), dot);
+    assert_eq!(f["diameter_mm"].as_f64(), Some(0.25));
+    assert_eq!(f["reflectance"].as_array().unwrap().len(), 43);
+    let cov = f["blended"]["coverage"].as_f64().unwrap();
+    assert!((cov - std::f64::consts::PI * 0.125f64.powi(2)).abs() < 1e-12);
+    // The same coverage given directly is the same spacing; sparser dots read closer to skin.
+    let w = run(&["--dot-diameter", "250um", "--coverage", &cov.to_string()]);
+    assert!((l(&w["finite"]["blended"]["seen"]["lab"]) - afar).abs() < 1e-9);
+    let sparse = run(&["--needle", "0.25mm", "--spacing", "2mm"]);
+    let far2 = l(&sparse["finite"]["blended"]["seen"]["lab"]);
+    assert!(afar < far2 && far2 < skin);
+    // Profile: darkest at the centre, lighter towards twice the radius.
+    let p = f["profile_lab"].as_array().unwrap();
+    assert!(l(&p[0]) < l(p.last().unwrap()));
+    // The text report shows both lines.
+    let out = tinct()
+        .args(&base[..base.len() - 1])
+        .args(["--needle", "0.25mm", "--spacing", "1mm"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("close up") && text.contains("afar"), "{text}");
+}
+
+#[test]
+fn appear_refuses_bad_dot_sizes() {
+    let base = [
+        "appear",
+        "--pigment",
+        "carbon-black:5",
+        "--skin",
+        "fitzpatrick:II",
+    ];
+    for (extra, field) in [
+        (vec!["--spacing", "1mm"], "--dot-diameter"),
+        (vec!["--needle", "0mm"], "dot diameter"),
+        (vec!["--needle", "9mm"], "dot diameter"),
+        (vec!["--needle", "fat"], "dot-diameter"),
+        (
+            vec!["--needle", "0.25mm", "--spacing", "0.1mm"],
+            "dot spacing",
+        ),
+        (vec!["--needle", "0.25mm", "--coverage", "0.9"], "coverage"),
+        (vec!["--needle", "0.25mm", "--coverage", "nan"], "coverage"),
+        (
+            vec![
+                "--needle",
+                "0.25mm",
+                "--coverage",
+                "0.1",
+                "--spacing",
+                "1mm",
+            ],
+            "--coverage",
+        ),
+    ] {
+        fails_with(tinct().args(base).args(&extra), field);
+    }
+}

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use tinct::appearance::{appear, resolve_skin, Component};
+use tinct::appearance::{appear, finite_look, resolve_skin, Component};
 use tinct::colorimetry::spaces::lab_to_lch;
 use tinct::colorimetry::text::{fmt_num, format_lab, format_lch};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
@@ -45,6 +45,27 @@ pub struct Args {
     /// Extra catalog entries (TOML); repeatable.
     #[arg(long, value_name = "FILE")]
     pub catalog: Vec<PathBuf>,
+    /// Diameter of the healed dot, e.g. 0.25mm (`--needle` says the same: the needle's
+    /// diameter taken as the dot's). The dot is then a cylinder of that size in its layer and is
+    /// reported close up (the mean over it, with the light that spreads under it) beside the
+    /// infinite sheet. SMP needles are 0.18-0.30 mm, 0.20 and 0.25 mm most used (suppliers'
+    /// pages, second-hand).
+    #[arg(long = "dot-diameter", visible_alias = "needle", value_name = "LENGTH")]
+    pub dot_diameter: Option<String>,
+    /// Centre-to-centre spacing of the dots (square grid), e.g. 1mm: adds the look of skin and
+    /// dots from reading distance. SMP places dots about 1 mm apart (Rassman et al. 2015,
+    /// second-hand).
+    #[arg(
+        long,
+        value_name = "LENGTH",
+        requires = "dot_diameter",
+        conflicts_with = "coverage"
+    )]
+    pub spacing: Option<String>,
+    /// The share of the skin the dots cover (0 to 0.785, a square grid of touching dots), an
+    /// alternative to --spacing.
+    #[arg(long, value_name = "SHARE", requires = "dot_diameter")]
+    pub coverage: Option<f64>,
     /// Write an SVG swatch of the dot on the skin.
     #[arg(long, value_name = "FILE")]
     pub swatch: Option<PathBuf>,
@@ -149,6 +170,36 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let skin = resolve_skin(&input, table, a.skin_tolerance)?;
     let site = skin.optics.site(depth, thickness)?;
     let r = appear(&skin.optics, &site, &components, table)?;
+    let finite = match &a.dot_diameter {
+        None => None,
+        Some(text) => {
+            let d = parse_mm("dot-diameter", text)?;
+            let spacing = match (&a.spacing, a.coverage) {
+                (Some(t), _) => Some(parse_mm("spacing", t)?),
+                (None, Some(c)) => {
+                    let max = std::f64::consts::FRAC_PI_4;
+                    if !(c.is_finite() && c > 0.0 && c <= max) {
+                        return Err(InputError::OutOfRange {
+                            field: "coverage".into(),
+                            value: c,
+                            expected: "above 0, at most 0.785 (touching dots)".into(),
+                        }
+                        .into());
+                    }
+                    Some((std::f64::consts::PI * (0.5 * d).powi(2) / c).sqrt())
+                }
+                (None, None) => None,
+            };
+            Some(finite_look(
+                &skin.optics,
+                &site,
+                &components,
+                d,
+                spacing,
+                table,
+            )?)
+        }
+    };
     let model = site.medium(&tinct::appearance::pigment_optics(&components)?)?;
     let mix: Vec<String> = components
         .iter()
@@ -184,6 +235,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
                      "reflectance": r.skin_spectrum.values().to_vec()},
             "model": model,
             "contrast_delta_e": r.contrast_delta_e,
+            "finite": finite.as_ref().map(|f| {
+                let mut v = serde_json::to_value(f).unwrap_or_default();
+                v["reflectance"] = json!(f.close_up_spectrum.values().to_vec());
+                v
+            }),
             "cool_cast": r.cool_cast,
             "components": components.iter().map(|c| json!({"pigment": c.pigment.id, "load_g_m2": c.load_g_m2})).collect::<Vec<_>>(),
             "depth_mm": depth, "thickness_mm": thickness,
@@ -200,6 +256,27 @@ pub fn run(a: Args) -> Result<(), CliError> {
         format_lch(lch),
         r.dot.srgb
     ));
+    if let Some(f) = &finite {
+        s.push_str(&format!(
+            "close up  {}{}  {}  mean over a {} mm dot, dE00 {} from the skin (the line above is an infinite sheet)\n",
+            swatch(&f.close_up.srgb),
+            lab_text(f.close_up.lab),
+            f.close_up.srgb,
+            fmt_num(f.diameter_mm, 3),
+            fmt_num(f.close_up_contrast_delta_e, 2)
+        ));
+        if let Some(b) = &f.blended {
+            s.push_str(&format!(
+                "afar      {}{}  {}  dots {} mm apart ({} % covered), dE00 {} from the skin\n",
+                swatch(&b.seen.srgb),
+                lab_text(b.seen.lab),
+                b.seen.srgb,
+                fmt_num(b.spacing_mm, 3),
+                fmt_num(100.0 * b.coverage, 1),
+                fmt_num(b.contrast_delta_e, 2)
+            ));
+        }
+    }
     s.push_str(&format!(
         "skin      {}{}  {}  ITA {}° ({}){}\n",
         swatch(&r.skin.srgb),

@@ -274,6 +274,12 @@ pub struct DotBand {
     pub sheet: f64,
     /// Diffuse reflectance per profile radius ([`FiniteDot::profile_radius_mm`]).
     pub profile: Vec<f64>,
+    /// The dot's whole effect on the surface, mm^2: the integral over the plane of the local
+    /// reflectance minus the bare skin's (negative for a dark dot; its halo included, out to
+    /// [`REACH_MM`] beyond the edge). A sparse pattern of dots with n per mm^2 reads
+    /// R_bare + n times this from afar, as long as their effects add (dots far apart compared
+    /// with the light's spread).
+    pub deficit_mm2: f64,
 }
 
 /// A medium with a finite dot: the pigment-independent parts of every band.
@@ -538,12 +544,10 @@ impl FiniteDot {
                     t_up: vec![tissue_rt[1].1; n],
                 };
                 band.bare_escape =
-                    ring_escapes(&band, &bare_layer, profile_count.max(RINGS_INSIDE)).ok_or_else(
-                        || InputError::Invalid {
-                            field: "dot".into(),
-                            message: "the finite-dot chain of the bare medium is singular".into(),
-                        },
-                    )?;
+                    ring_escapes(&band, &bare_layer, n).ok_or_else(|| InputError::Invalid {
+                        field: "dot".into(),
+                        message: "the finite-dot chain of the bare medium is singular".into(),
+                    })?;
                 Ok(band)
             })
             .collect::<Result<Vec<_>, InputError>>()?;
@@ -794,6 +798,7 @@ impl FiniteDotBand {
             bare: self.r_bare,
             sheet: r_sheet,
             profile: (0..self.profile_count).map(pin).collect(),
+            deficit_mm2: (0..k).map(|j| self.area[j] * (pin(j) - self.r_bare)).sum(),
         })
     }
 }
