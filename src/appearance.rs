@@ -188,13 +188,20 @@ pub struct Blended {
     pub contrast_delta_e: f64,
 }
 
+/// The largest share of the infinite sheet's effect a pattern of dots may add up to (per
+/// visible band) for [`finite_look`] to add the dots' effects linearly. A modelling bound, not
+/// a measured one: beyond it neighbours' halos overlap enough that the sum overstates the
+/// darkening (at 1 mm dots 1 mm apart it would pass the sheet).
+pub const MAX_PATTERN_SHARE: f64 = 0.3;
+
 /// The look of a dot of `diameter_mm` at `site` (whose layer holds it; the rest of that layer
 /// is dermis), close up and, given `spacing_mm` (centre to centre, square grid, at least the
 /// diameter), from a distance.
 ///
 /// # Errors
-/// A negative or non-finite load; a diameter outside 0.01-5 mm; a spacing not finite or
-/// below the diameter.
+/// A negative or non-finite load; a diameter outside 0.01-5 mm; a spacing not finite, below
+/// the diameter, or so close that the dots' summed effect passes [`MAX_PATTERN_SHARE`] of the
+/// sheet's (the message gives the closest spacing allowed).
 pub fn finite_look(
     skin: &SkinOptics,
     site: &DotSite,
@@ -228,6 +235,7 @@ pub fn finite_look(
     let mut mean = [0.0; GRID_LEN];
     let mut sheet = [0.0; GRID_LEN];
     let mut deficit = [0.0; GRID_LEN];
+    let mut bare_r = [0.0; GRID_LEN];
     let radii = model.profile_radius_mm();
     let mut profile = vec![[0.0; GRID_LEN]; radii.len()];
     for (i, band) in model.bands().iter().enumerate() {
@@ -236,6 +244,7 @@ pub fn finite_look(
         mean[i] = a.mean;
         sheet[i] = a.sheet;
         deficit[i] = a.deficit_mm2;
+        bare_r[i] = a.bare;
         for (p, v) in profile.iter_mut().zip(&a.profile) {
             p[i] = *v;
         }
@@ -257,6 +266,29 @@ pub fn finite_look(
     let blended = match spacing_mm {
         None => None,
         Some(s) => {
+            // Dots' effects add only while the pattern is sparse: each dot's halo must barely
+            // reach its neighbours. Bound the pattern's summed effect to a share of the sheet's
+            // over the visible bands.
+            let mut closest: f64 = 0.0;
+            for i in 0..GRID_LEN {
+                let nm = crate::spectrum::GRID_START_NM as usize + 10 * i;
+                let full = sheet[i] - bare_r[i];
+                if (400..=700).contains(&nm) && full.abs() > 1e-6 {
+                    let need = (deficit[i] / (MAX_PATTERN_SHARE * full)).max(0.0).sqrt();
+                    closest = closest.max(need);
+                }
+            }
+            if s < closest {
+                return Err(InputError::OutOfRange {
+                    field: "dot spacing (mm)".into(),
+                    value: s,
+                    expected: format!(
+                        "at least {:.2} mm for this dot: closer dots shade each other, and \
+                         tinct adds their effects only for sparse patterns",
+                        closest
+                    ),
+                });
+            }
             let skin_r = skin.reflectance();
             let mut r = [0.0; GRID_LEN];
             for i in 0..GRID_LEN {

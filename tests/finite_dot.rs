@@ -394,6 +394,11 @@ fn appear_refuses_bad_dot_sizes() {
             "dot spacing",
         ),
         (vec!["--needle", "0.25mm", "--coverage", "0.9"], "coverage"),
+        // Dense patterns shade each other: refused with the closest spacing allowed.
+        (
+            vec!["--needle", "0.5mm", "--spacing", "1mm"],
+            "at least 1.4",
+        ),
         (vec!["--needle", "0.25mm", "--coverage", "nan"], "coverage"),
         (
             vec![
