@@ -170,6 +170,8 @@ pub struct FiniteLook {
     /// Profile: radius (mm) and L*a*b* there, out to twice the dot's radius.
     pub profile_radius_mm: Vec<f64>,
     pub profile_lab: Vec<[f64; 3]>,
+    /// The same as `#rrggbb`.
+    pub profile_srgb: Vec<String>,
     /// From a distance: dots `spacing_mm` apart on a square grid.
     pub blended: Option<Blended>,
     #[serde(skip)]
@@ -259,10 +261,12 @@ pub fn finite_look(
     let skin_lab = xyz_to_lab(table.xyz(&skin.reflectance()), white);
     let (close_up, close_lab, close_up_spectrum) = look(&mean)?;
     let (sheet_seen, _, _) = look(&sheet)?;
-    let profile_lab = profile
+    let profile_seen = profile
         .iter()
-        .map(|p| look(p).map(|(s, _, _)| s.lab))
+        .map(|p| look(p).map(|(s, _, _)| s))
         .collect::<Result<Vec<_>, _>>()?;
+    let profile_lab = profile_seen.iter().map(|s| s.lab).collect();
+    let profile_srgb = profile_seen.into_iter().map(|s| s.srgb).collect();
     let blended = match spacing_mm {
         None => None,
         Some(s) => {
@@ -310,6 +314,7 @@ pub fn finite_look(
         sheet: sheet_seen,
         profile_radius_mm: radii,
         profile_lab,
+        profile_srgb,
         blended,
         close_up_spectrum,
     })

@@ -415,3 +415,50 @@ fn appear_refuses_bad_dot_sizes() {
         fails_with(tinct().args(base).args(&extra), field);
     }
 }
+
+#[test]
+fn appear_draws_the_finite_dot_with_its_profile_and_a_patch() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("dot.svg");
+    let v = json_of(
+        tinct()
+            .args([
+                "appear",
+                "--pigment",
+                "carbon-black:10",
+                "--skin",
+                "fitzpatrick:II",
+                "--depth",
+                "0.1mm",
+                "--needle",
+                "0.25mm",
+                "--spacing",
+                "1mm",
+                "--json",
+                "--swatch",
+            ])
+            .arg(&svg),
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let f = &v["finite"];
+    // Every profile colour is drawn, the close-up mean, the sheet and the blended look are named,
+    // and the 6 mm patch holds 6 x 6 dots 1 mm apart.
+    for hex in f["profile_srgb"].as_array().unwrap() {
+        assert!(text.contains(hex.as_str().unwrap()), "{hex}");
+    }
+    for hex in [
+        &f["close_up"]["srgb"],
+        &f["sheet"]["srgb"],
+        &f["blended"]["seen"]["srgb"],
+    ] {
+        assert!(text.contains(hex.as_str().unwrap()), "{hex}");
+    }
+    let dots = text
+        .matches(&format!(
+            "fill=\"{}\"/>",
+            f["close_up"]["srgb"].as_str().unwrap()
+        ))
+        .count();
+    assert_eq!(dots, 36, "{text}");
+    assert!(!text.contains("NaN") && text.ends_with("</svg>\n"));
+}

@@ -209,12 +209,31 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let total: f64 = components.iter().map(|c| c.load_g_m2).sum();
     let as_dilution = deposition.dilution_for(total).ok();
     if let Some(path) = &a.swatch {
-        let svg = tinct::report::dots_on_skin_svg(
-            &format!("{} at {} mm, {viewing}", mix.join(" + "), fmt_num(depth, 3)),
-            &r.skin.srgb,
-            &skin.description,
-            &[(lab_text(r.dot.lab), r.dot.srgb.clone())],
-        );
+        let title = format!("{} at {} mm, {viewing}", mix.join(" + "), fmt_num(depth, 3));
+        let svg = match &finite {
+            Some(f) => tinct::report::finite_dot_svg(
+                &title,
+                &r.skin.srgb,
+                &skin.description,
+                f.diameter_mm,
+                &f.profile_radius_mm
+                    .iter()
+                    .cloned()
+                    .zip(f.profile_srgb.iter().cloned())
+                    .collect::<Vec<_>>(),
+                &f.close_up.srgb,
+                &f.sheet.srgb,
+                f.blended
+                    .as_ref()
+                    .map(|b| (b.spacing_mm, b.coverage, b.seen.srgb.as_str())),
+            ),
+            None => tinct::report::dots_on_skin_svg(
+                &title,
+                &r.skin.srgb,
+                &skin.description,
+                &[(lab_text(r.dot.lab), r.dot.srgb.clone())],
+            ),
+        };
         tinct::io::write_atomic(path, svg.as_bytes())?;
     }
     let dot_lab = Lab::new(r.dot.lab[0], r.dot.lab[1], r.dot.lab[2]);

@@ -48,6 +48,110 @@ pub fn dots_on_skin_svg(
     out
 }
 
+/// A finite dot on the skin (`tinct appear --dot-diameter ... --swatch`): close up, the dot
+/// drawn at its size with its radial profile (`profile`: (radius mm, `#rrggbb`), each ring out to
+/// the next radius) beside the infinite sheet of the same pigment; and, given `pattern`
+/// (spacing mm, coverage, `#rrggbb` of the blended look), a 6 x 6 mm patch of such dots at that
+/// spacing and the single colour the patch averages to from afar.
+#[allow(clippy::too_many_arguments)]
+pub fn finite_dot_svg(
+    title: &str,
+    skin_hex: &str,
+    skin_label: &str,
+    diameter_mm: f64,
+    profile: &[(f64, String)],
+    close_up_hex: &str,
+    sheet_hex: &str,
+    pattern: Option<(f64, f64, &str)>,
+) -> String {
+    let (width, height) = (760, 360);
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"13\">\n\
+         <title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n\
+         <text x=\"20\" y=\"24\" font-size=\"15\">{}</text>\n",
+        esc(title),
+        esc(title)
+    );
+    // Close up: the profile's reach (twice the radius) fills 200 px.
+    let reach = profile.last().map_or(diameter_mm, |p| p.0).max(diameter_mm);
+    let scale = 100.0 / reach; // px per mm
+    let (cx, cy) = (130.0, 150.0);
+    out.push_str(&format!(
+        "<rect x=\"20\" y=\"40\" width=\"220\" height=\"220\" fill=\"{skin_hex}\"/>\n"
+    ));
+    // Rings from the outside in: ring k spans up to the midpoint to the next radius.
+    let edges: Vec<f64> = (0..profile.len())
+        .map(|k| {
+            if k + 1 < profile.len() {
+                0.5 * (profile[k].0 + profile[k + 1].0)
+            } else {
+                profile[k].0
+            }
+        })
+        .collect();
+    for k in (0..profile.len()).rev() {
+        out.push_str(&format!(
+            "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{:.2}\" fill=\"{}\"/>\n",
+            edges[k] * scale,
+            profile[k].1
+        ));
+    }
+    out.push_str(&format!(
+        "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{:.2}\" fill=\"none\" stroke=\"#ffffff\" \
+         stroke-dasharray=\"3 3\" stroke-width=\"0.8\"/>\n\
+         <text x=\"130\" y=\"282\" text-anchor=\"middle\">close up: {} mm dot (dashed edge)</text>\n\
+         <text x=\"130\" y=\"300\" text-anchor=\"middle\" fill=\"#555555\">mean over it {close_up_hex}</text>\n",
+        0.5 * diameter_mm * scale,
+        fmt_short(diameter_mm)
+    ));
+    // The sheet of the same pigment, for comparison.
+    out.push_str(&format!(
+        "<rect x=\"270\" y=\"40\" width=\"160\" height=\"220\" fill=\"{skin_hex}\"/>\n\
+         <circle cx=\"350\" cy=\"150\" r=\"60\" fill=\"{sheet_hex}\"/>\n\
+         <text x=\"350\" y=\"282\" text-anchor=\"middle\">as an infinite sheet</text>\n\
+         <text x=\"350\" y=\"300\" text-anchor=\"middle\" fill=\"#555555\">{sheet_hex}</text>\n"
+    ));
+    if let Some((spacing, coverage, blended_hex)) = pattern {
+        // 6 x 6 mm at 36 px per mm.
+        let px = 216.0 / 6.0;
+        out.push_str(&format!(
+            "<rect x=\"460\" y=\"40\" width=\"216\" height=\"216\" fill=\"{skin_hex}\"/>\n"
+        ));
+        let n = ((6.0 / spacing).floor() as usize).max(1);
+        let offset = 0.5 * (6.0 - spacing * (n - 1) as f64);
+        for i in 0..n {
+            for j in 0..n {
+                let (x, y) = (
+                    460.0 + px * (offset + spacing * i as f64),
+                    40.0 + px * (offset + spacing * j as f64),
+                );
+                out.push_str(&format!(
+                    "<circle cx=\"{x:.2}\" cy=\"{y:.2}\" r=\"{:.2}\" fill=\"{close_up_hex}\"/>\n",
+                    0.5 * diameter_mm * px
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "<rect x=\"686\" y=\"40\" width=\"54\" height=\"216\" fill=\"{blended_hex}\"/>\n\
+             <text x=\"568\" y=\"282\" text-anchor=\"middle\">6 x 6 mm, dots {} mm apart ({} %)</text>\n\
+             <text x=\"600\" y=\"300\" text-anchor=\"middle\" fill=\"#555555\">from afar (right strip) {blended_hex}</text>\n",
+            fmt_short(spacing),
+            fmt_short(100.0 * coverage)
+        ));
+    }
+    out.push_str(&format!(
+        "<text x=\"20\" y=\"340\" fill=\"#555555\">skin: {} {skin_hex}</text>\n</svg>\n",
+        esc(skin_label)
+    ));
+    out
+}
+
+fn fmt_short(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// A fade plot: CIEDE2000 from the freshly healed look over time (`curve`: (day, dE00)), the
 /// tolerance as a dashed line, touch-up sessions as vertical marks, and below it a strip of the
 /// dot at yearly intervals (`swatches`: (label, `#rrggbb`)) on the skin-free background of the
