@@ -47,7 +47,6 @@ pub const MAX_PHOTONS: u64 = 1_000_000_000;
 #[derive(Debug, Clone)]
 pub struct DotMonteCarlo {
     layers: Vec<Layer>,
-    below: Below,
     index: f64,
     dot_layer: usize,
     radius_mm: f64,
@@ -148,7 +147,6 @@ impl DotMonteCarlo {
         }
         Ok(DotMonteCarlo {
             layers: layers.to_vec(),
-            below,
             index,
             dot_layer,
             radius_mm,
@@ -349,7 +347,7 @@ impl DotMonteCarlo {
         } else {
             (0.0, 0.0, 1.0, 1.0 - ((n - 1.0) / (n + 1.0)).powi(2))
         };
-        let mut p = Photon {
+        let p = Photon {
             x,
             y,
             z: 0.0,
@@ -361,6 +359,36 @@ impl DotMonteCarlo {
             inside: x * x + y * y < a2,
         };
         let mut escaped = 0.0;
+        let inside_count = |x: f64, y: f64| count_within.is_none_or(|r| x * x + y * y < r * r);
+        self.walk(
+            p,
+            rng,
+            false,
+            &mut |x, y, w| {
+                if inside_count(x, y) {
+                    escaped += w;
+                }
+            },
+            &mut |_, _, _| {},
+        );
+        escaped
+    }
+
+    /// Follows one photon until it is absorbed (by roulette), lost below, or leaves. Each time
+    /// it meets the surface, `on_top` gets its position and the weight that escapes; with
+    /// `open_bottom`, a photon that goes down through the last layer's bottom is handed to
+    /// `on_bottom` and followed no further (otherwise that bottom is air, by Fresnel, and a
+    /// semi-infinite last layer has none).
+    fn walk(
+        &self,
+        mut p: Photon,
+        rng: &mut Rng,
+        open_bottom: bool,
+        on_top: &mut dyn FnMut(f64, f64, f64),
+        on_bottom: &mut dyn FnMut(f64, f64, f64),
+    ) {
+        let n = self.index;
+        let a2 = self.radius_mm * self.radius_mm;
         let mut s_left = 0.0;
         let last = self.layers.len() - 1;
         for _ in 0..MAX_EVENTS {
@@ -377,17 +405,11 @@ impl DotMonteCarlo {
             // The nearest boundary: the layer's planes, and the dot's wall in its layer.
             let (mut d, mut hit) = (f64::INFINITY, Hit::None);
             if p.uz > 0.0 {
-                let dz = (self.z[p.layer + 1] - p.z) / p.uz;
-                if dz < d {
-                    d = dz.max(0.0);
-                    hit = Hit::Bottom;
-                }
+                d = ((self.z[p.layer + 1] - p.z) / p.uz).max(0.0);
+                hit = Hit::Bottom;
             } else if p.uz < 0.0 {
-                let dz = (self.z[p.layer] - p.z) / p.uz;
-                if dz < d {
-                    d = dz.max(0.0);
-                    hit = Hit::Top;
-                }
+                d = ((self.z[p.layer] - p.z) / p.uz).max(0.0);
+                hit = Hit::Top;
             }
             if p.layer == self.dot_layer && a2.is_finite() {
                 if let Some(dw) = wall_distance(&p, a2) {
@@ -399,7 +421,7 @@ impl DotMonteCarlo {
             }
             if d.is_infinite() && free.is_infinite() {
                 // Into a clear semi-infinite layer for ever.
-                break;
+                return;
             }
             if free < d {
                 // Interact inside the region.
@@ -420,24 +442,23 @@ impl DotMonteCarlo {
                     Hit::Wall => p.inside = !p.inside,
                     Hit::Bottom => {
                         p.z = self.z[p.layer + 1];
-                        if p.layer == last {
-                            // Only a finite stack over air has a bottom.
-                            let rf = fresnel_inside(n, p.uz.abs());
-                            p.w *= rf;
-                            p.uz = -p.uz;
-                        } else {
+                        if p.layer < last {
                             p.layer += 1;
                             p.inside = p.x * p.x + p.y * p.y < a2;
+                        } else if open_bottom {
+                            on_bottom(p.x, p.y, p.w);
+                            return;
+                        } else {
+                            // Only a finite stack over air has a bottom.
+                            p.w *= fresnel_inside(n, p.uz.abs());
+                            p.uz = -p.uz;
                         }
                     }
                     Hit::Top => {
                         p.z = self.z[p.layer];
                         if p.layer == 0 {
                             let rf = fresnel_inside(n, p.uz.abs());
-                            let out = p.w * (1.0 - rf);
-                            if count_within.is_none_or(|r| p.x * p.x + p.y * p.y < r * r) {
-                                escaped += out;
-                            }
+                            on_top(p.x, p.y, p.w * (1.0 - rf));
                             p.w *= rf;
                             p.uz = -p.uz;
                         } else {
@@ -450,17 +471,15 @@ impl DotMonteCarlo {
             }
             if p.w < ROULETTE_WEIGHT {
                 if p.w == 0.0 {
-                    break;
+                    return;
                 }
                 if rng.uniform() < ROULETTE_CHANCE {
                     p.w /= ROULETTE_CHANCE;
                 } else {
-                    break;
+                    return;
                 }
             }
         }
-        let _ = self.below;
-        escaped
     }
 }
 
@@ -485,19 +504,30 @@ pub(crate) fn upper_kernels(
         z.push(z.last().unwrap() + l.thickness_mm);
     }
     let bottom = *z.last().unwrap();
+    // The stack alone, no dot in it.
+    let stack = DotMonteCarlo {
+        layers: layers.to_vec(),
+        index,
+        dot_layer: usize::MAX,
+        radius_mm: f64::INFINITY,
+        interior: layers[0],
+        z,
+        diffuse: false,
+    };
     let bin_of = |x: f64, y: f64| {
         let r = (x * x + y * y).sqrt();
         let k = edges.partition_point(|&e| e <= r);
         (k >= 1 && k <= bins).then(|| k - 1)
     };
     let chunks = photons.div_ceil(CHUNK);
-    let sums: Vec<Vec<[f64; 2]>> = (0..chunks)
+    let sums: Vec<(Vec<f64>, Vec<f64>)> = (0..chunks)
         .into_par_iter()
         .map(|c| {
             let mut rng = Rng::new(seed, c);
-            let mut acc = vec![[0.0; 2]; bins];
+            let mut down = vec![0.0; bins];
+            let mut escape = vec![0.0; bins];
             for _ in c * CHUNK..((c + 1) * CHUNK).min(photons) {
-                let mut p = if from_surface {
+                let p = if from_surface {
                     Photon {
                         x: 0.0,
                         y: 0.0,
@@ -525,87 +555,32 @@ pub(crate) fn upper_kernels(
                         inside: false,
                     }
                 };
-                let mut s_left = 0.0;
-                for _ in 0..MAX_EVENTS {
-                    let c = layers[p.layer];
-                    let mu_t = c.mu_a + c.mu_s;
-                    if s_left <= 0.0 {
-                        s_left = -rng.uniform_open().ln();
-                    }
-                    let free = if mu_t > 0.0 {
-                        s_left / mu_t
-                    } else {
-                        f64::INFINITY
-                    };
-                    let (d, up) = if p.uz > 0.0 {
-                        ((z[p.layer + 1] - p.z) / p.uz, false)
-                    } else if p.uz < 0.0 {
-                        ((z[p.layer] - p.z) / p.uz, true)
-                    } else {
-                        (f64::INFINITY, false)
-                    };
-                    if d.is_infinite() && free.is_infinite() {
-                        break;
-                    }
-                    if free < d {
-                        p.x += free * p.ux;
-                        p.y += free * p.uy;
-                        p.z += free * p.uz;
-                        s_left = 0.0;
-                        if mu_t > 0.0 {
-                            p.w *= c.mu_s / mu_t;
+                stack.walk(
+                    p,
+                    &mut rng,
+                    true,
+                    &mut |x, y, w| {
+                        if let Some(b) = bin_of(x, y) {
+                            escape[b] += w;
                         }
-                        scatter(&mut p, c.g, &mut rng);
-                    } else {
-                        let d = d.max(0.0);
-                        p.x += d * p.ux;
-                        p.y += d * p.uy;
-                        s_left -= d * mu_t;
-                        if up {
-                            p.z = z[p.layer];
-                            if p.layer == 0 {
-                                let rf = fresnel_inside(index, p.uz.abs());
-                                if let Some(b) = bin_of(p.x, p.y) {
-                                    acc[b][1] += p.w * (1.0 - rf);
-                                }
-                                p.w *= rf;
-                                p.uz = -p.uz;
-                            } else {
-                                p.layer -= 1;
-                            }
-                        } else {
-                            p.z = z[p.layer + 1];
-                            if p.layer == layers.len() - 1 {
-                                if let Some(b) = bin_of(p.x, p.y) {
-                                    acc[b][0] += p.w;
-                                }
-                                break;
-                            }
-                            p.layer += 1;
+                    },
+                    &mut |x, y, w| {
+                        if let Some(b) = bin_of(x, y) {
+                            down[b] += w;
                         }
-                    }
-                    if p.w < ROULETTE_WEIGHT {
-                        if p.w == 0.0 {
-                            break;
-                        }
-                        if rng.uniform() < ROULETTE_CHANCE {
-                            p.w /= ROULETTE_CHANCE;
-                        } else {
-                            break;
-                        }
-                    }
-                }
+                    },
+                );
             }
-            acc
+            (down, escape)
         })
         .collect();
     let n = photons as f64;
     let mut down = vec![0.0; bins];
     let mut escape = vec![0.0; bins];
-    for s in &sums {
+    for (d, e) in &sums {
         for b in 0..bins {
-            down[b] += s[b][0] / n;
-            escape[b] += s[b][1] / n;
+            down[b] += d[b] / n;
+            escape[b] += e[b] / n;
         }
     }
     (down, escape)
