@@ -716,14 +716,6 @@ fn normalised(v: &[f64]) -> Vec<f64> {
     }
 }
 
-fn pick(rt: &(f64, f64), m: usize) -> f64 {
-    if m == 0 {
-        rt.0
-    } else {
-        rt.1
-    }
-}
-
 impl FiniteDotBand {
     /// The look of a dot whose interior is `interior` (its thickness is the layer's).
     ///
@@ -740,8 +732,6 @@ impl FiniteDotBand {
         let dot_slab = Slab::layer(q, &interior)?;
         let dot_rt = layer_rt(&dot_slab, &q.c, &q.c);
         let dot_first = dot_slab.totals(&unit(&self.first));
-        let (_, t_dot) = dot_slab.totals(&q.c);
-        let (_, t_tissue_l) = Slab::layer(q, &self.layers[self.dot_layer])?.totals(&q.c);
         let mut sheet_stack = self.layers.clone();
         sheet_stack[self.dot_layer] = interior;
         let r_sheet = solve(q, &sheet_stack, self.below)?.reflectance_diffuse;
@@ -759,7 +749,7 @@ impl FiniteDotBand {
         let de_inf = uniform(dot_first, &dot_rt) - uniform(self.tissue_first, &self.tissue);
         // The dot's reach for the light crossing its layer: its walls (see wall_ratio).
         let radius = self.edges[RINGS_INSIDE];
-        let tau = equivalent_depth(t_dot / t_tissue_l);
+        let tau = equivalent_depth(dot_rt[0].1 / self.tissue[0].1);
         let dirs: Vec<(f64, f64)> = gauss16()
             .iter()
             .map(|&(mu, w)| (mu, 2.0 * mu * w))
@@ -772,10 +762,10 @@ impl FiniteDotBand {
                 ((reach.min(e1).powi(2) - e0.powi(2)).max(0.0)) / (e1 * e1 - e0 * e0)
             })
             .collect();
-        let mix = |k: usize, m: usize| -> Vec<f64> {
-            let (d, b) = (pick(&dot_rt[k], m), pick(&self.tissue[k], m));
+        let mix = |d: f64, b: f64| -> Vec<f64> {
             share_in.iter().map(|f| f * d + (1.0 - f) * b).collect()
         };
+        let (dot, tissue) = (&dot_rt, &self.tissue);
         let inside = |j: usize| if j < RINGS_INSIDE { 1.0 } else { 0.0 };
         let layer = RingLayer {
             r_first: (0..n)
@@ -784,10 +774,10 @@ impl FiniteDotBand {
             t_first: (0..n)
                 .map(|j| inside(j) * dot_first.1 + (1.0 - inside(j)) * self.tissue_first.1)
                 .collect(),
-            r_down: mix(0, 0),
-            t_down: mix(0, 1),
-            r_up: mix(1, 0),
-            t_up: mix(1, 1),
+            r_down: mix(dot[0].0, tissue[0].0),
+            t_down: mix(dot[0].1, tissue[0].1),
+            r_up: mix(dot[1].0, tissue[1].0),
+            t_up: mix(dot[1].1, tissue[1].1),
         };
         let k = self.bare_escape.len();
         let esc = ring_escapes(self, &layer, k).ok_or_else(|| InputError::Invalid {
