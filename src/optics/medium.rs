@@ -44,6 +44,27 @@ impl PerWavelength {
     }
 }
 
+/// Checks that every per-wavelength array (field, values) has one value per wavelength.
+fn check_lengths<'a>(
+    fields: impl IntoIterator<Item = (String, &'a PerWavelength)>,
+    wavelengths: usize,
+) -> Result<(), InputError> {
+    for (field, v) in fields {
+        if let PerWavelength::Each(values) = v {
+            if values.len() != wavelengths {
+                return Err(InputError::Invalid {
+                    field,
+                    message: format!(
+                        "{} values for {wavelengths} wavelengths: give one per wavelength or one number",
+                        values.len()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A thickness: mm, or `"inf"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -204,24 +225,14 @@ impl Medium {
                             .into(),
                 });
             }
-            for (field, v) in [
-                ("mu_a_per_mm", &l.mu_a_per_mm),
-                ("mu_s_per_mm", &l.mu_s_per_mm),
-                ("g", &l.g),
-            ] {
-                if let PerWavelength::Each(values) = v {
-                    if values.len() != w.len() {
-                        return Err(InputError::Invalid {
-                            field: at(field),
-                            message: format!(
-                                "{} values for {} wavelengths: give one per wavelength or one number",
-                                values.len(),
-                                w.len()
-                            ),
-                        });
-                    }
-                }
-            }
+            check_lengths(
+                [
+                    (at("mu_a_per_mm"), &l.mu_a_per_mm),
+                    (at("mu_s_per_mm"), &l.mu_s_per_mm),
+                    (at("g"), &l.g),
+                ],
+                w.len(),
+            )?;
             let mut bands = Vec::with_capacity(w.len());
             for (i, nm) in w.iter().enumerate() {
                 let layer = Layer {
@@ -285,24 +296,14 @@ impl Medium {
             "mm, 0.0001 to 1000",
         )?;
         let w = &self.wavelengths_nm;
-        for (field, v) in [
-            ("dot.mu_a_per_mm", &d.mu_a_per_mm),
-            ("dot.mu_s_per_mm", &d.mu_s_per_mm),
-            ("dot.g", &d.g),
-        ] {
-            if let PerWavelength::Each(values) = v {
-                if values.len() != w.len() {
-                    return Err(InputError::Invalid {
-                        field: field.into(),
-                        message: format!(
-                            "{} values for {} wavelengths: give one per wavelength or one number",
-                            values.len(),
-                            w.len()
-                        ),
-                    });
-                }
-            }
-        }
+        check_lengths(
+            [
+                ("dot.mu_a_per_mm".to_string(), &d.mu_a_per_mm),
+                ("dot.mu_s_per_mm".to_string(), &d.mu_s_per_mm),
+                ("dot.g".to_string(), &d.g),
+            ],
+            w.len(),
+        )?;
         let interior = (0..w.len())
             .map(|i| {
                 let l = Layer {
