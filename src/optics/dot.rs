@@ -65,7 +65,7 @@
 use nalgebra::DMatrix;
 
 use super::montecarlo::upper_kernels;
-use super::transport::{solve, Below, Layer, Quadrature, Slab};
+use super::transport::{reflectance_between, Below, Layer, Quadrature, Slab};
 use crate::error::InputError;
 
 /// Directions per hemisphere of the adding-doubling parts.
@@ -248,17 +248,19 @@ fn totals_up<const N: usize>(s: &Slab<N>, f: &[f64; N]) -> (f64, f64) {
 #[derive(Debug, Clone)]
 pub struct FiniteDotBand {
     q: Quadrature<POINTS>,
-    layers: Vec<Layer>,
-    below: Below,
-    dot_layer: usize,
+    /// Thickness of the dot's layer, mm.
+    thickness_mm: f64,
     /// Surface to P for normal light: down through P, and back out (specular excluded).
     t_down: f64,
     r_top: f64,
     /// Light going up at P: back down at P, out through the surface.
     r_back: f64,
     t_out: f64,
-    /// The tissue of the dot's layer: (r, t) for light down at P and up at Q.
-    tissue: [(f64, f64); 2],
+    /// The tissue of the dot's layer: Lambertian (r, t), the same from above and below.
+    tissue: (f64, f64),
+    /// The medium above P (air boundary included) and below Q, for the plane-parallel answers.
+    above: Slab<POINTS>,
+    deep: Slab<POINTS>,
     /// The tissue of the dot's layer for the first passage of normal light: (r, t).
     tissue_first: (f64, f64),
     /// Flux per direction of the first passage of normal light at P.
@@ -331,14 +333,14 @@ fn slab_of(
 /// The chain's unknowns (light up at P, down at Q, per ring) for launched flux densities
 /// `source` (per ring), with the dot's layer acting as (r, t) per ring.
 fn chain_matrix(b: &FiniteDotBand, layer: &RingLayer) -> DMatrix<f64> {
-    let n = layer.r_down.len();
+    let n = layer.r.len();
     let mut a = DMatrix::<f64>::identity(2 * n, 2 * n);
     for j in 0..n {
         for i in 0..n {
-            a[(j, i)] -= layer.r_down[j] * b.c_back[(j, i)];
-            a[(j, n + i)] -= layer.t_up[j] * b.c_deep[(j, i)];
-            a[(n + j, i)] -= layer.t_down[j] * b.c_back[(j, i)];
-            a[(n + j, n + i)] -= layer.r_up[j] * b.c_deep[(j, i)];
+            a[(j, i)] -= layer.r[j] * b.c_back[(j, i)];
+            a[(j, n + i)] -= layer.t[j] * b.c_deep[(j, i)];
+            a[(n + j, i)] -= layer.t[j] * b.c_back[(j, i)];
+            a[(n + j, n + i)] -= layer.r[j] * b.c_deep[(j, i)];
         }
     }
     a
@@ -403,32 +405,20 @@ fn first_passage(above: &Slab<POINTS>) -> [f64; POINTS] {
     out
 }
 
-/// The dot's layer ring by ring: reflection and transmission of light coming down at P and
-/// coming up at Q.
+/// The dot's layer ring by ring: reflection and transmission of the first passage of light
+/// from the surface, and of diffuse light afterwards (a homogeneous layer reflects and
+/// transmits alike from above and below).
 struct RingLayer {
-    /// First passage: the light from the surface meeting the layer for the first time.
     r_first: Vec<f64>,
     t_first: Vec<f64>,
-    /// Diffuse light afterwards.
-    r_down: Vec<f64>,
-    t_down: Vec<f64>,
-    r_up: Vec<f64>,
-    t_up: Vec<f64>,
-}
-
-/// Reflection and transmission of a layer for the light that crosses it: (down at P, up at Q),
-/// each as (r, t), weighted by the bare medium's fluxes per direction there.
-fn layer_rt(s: &Slab<POINTS>, down: &[f64; POINTS], up: &[f64; POINTS]) -> [(f64, f64); 2] {
-    let (fd, fu) = (unit(down), unit(up));
-    let d = s.totals(&fd);
-    let u = totals_up(s, &fu);
-    [d, (u.0, u.1)]
+    r: Vec<f64>,
+    t: Vec<f64>,
 }
 
 /// Escape per unit launched flux density for a source in each of the first `k` rings: the
 /// surface's own return plus what comes up through P and out.
 fn ring_escapes(b: &FiniteDotBand, layer: &RingLayer, k: usize) -> Option<Vec<f64>> {
-    let n = layer.r_down.len();
+    let n = layer.r.len();
     let lu = chain_matrix(b, layer).lu();
     let mut rhs = DMatrix::<f64>::zeros(2 * n, k);
     for s in 0..k {
@@ -526,17 +516,18 @@ impl FiniteDot {
                 let scale = |v: &[f64], t: f64| v.iter().map(|x| x * t).collect::<Vec<_>>();
                 let first = first_passage(&above);
                 let tissue_first = tissue.totals(&unit(&first));
-                let tissue_rt = layer_rt(&tissue, &lambert, &lambert);
+                let tissue_rt = tissue.totals(&lambert);
+                let r_bare = reflectance_between(&above, &tissue, &deep) - q.specular();
                 let mut band = FiniteDotBand {
                     q: q.clone(),
-                    layers: stack.clone(),
-                    below,
-                    dot_layer,
+                    thickness_mm: stack[dot_layer].thickness_mm,
                     t_down,
                     r_top,
                     r_back,
                     t_out,
                     tissue: tissue_rt,
+                    above,
+                    deep,
                     tissue_first,
                     first,
                     rho_deep,
@@ -544,7 +535,7 @@ impl FiniteDot {
                     c_back: rings.coupling(&scale(&back_shape, r_back)),
                     c_deep: rings.coupling(&scale(&deep_shape, rho_deep)),
                     bare_escape: vec![],
-                    r_bare: solve(&q, stack, below)?.reflectance_diffuse,
+                    r_bare: r_bare.max(0.0),
                     edges: rings.edges.clone(),
                     area: area.clone(),
                     profile_count,
@@ -552,10 +543,8 @@ impl FiniteDot {
                 let bare_layer = RingLayer {
                     r_first: vec![tissue_first.0; n],
                     t_first: vec![tissue_first.1; n],
-                    r_down: vec![tissue_rt[0].0; n],
-                    t_down: vec![tissue_rt[0].1; n],
-                    r_up: vec![tissue_rt[1].0; n],
-                    t_up: vec![tissue_rt[1].1; n],
+                    r: vec![tissue_rt.0; n],
+                    t: vec![tissue_rt.1; n],
                 };
                 band.bare_escape =
                     ring_escapes(&band, &bare_layer, n).ok_or_else(|| InputError::Invalid {
@@ -722,7 +711,7 @@ impl FiniteDotBand {
     /// # Errors
     /// An invalid interior; a singular chain (not met with physical coefficients).
     pub fn solve(&self, interior: &Layer) -> Result<DotBand, InputError> {
-        let t_layer = self.layers[self.dot_layer].thickness_mm;
+        let t_layer = self.thickness_mm;
         let interior = Layer {
             thickness_mm: t_layer,
             ..*interior
@@ -730,26 +719,24 @@ impl FiniteDotBand {
         interior.validate().map_err(|e| e.at("dot"))?;
         let q = &self.q;
         let dot_slab = Slab::layer(q, &interior)?;
-        let dot_rt = layer_rt(&dot_slab, &q.c, &q.c);
+        let dot_rt = dot_slab.totals(&q.c);
         let dot_first = dot_slab.totals(&unit(&self.first));
-        let mut sheet_stack = self.layers.clone();
-        sheet_stack[self.dot_layer] = interior;
-        let r_sheet = solve(q, &sheet_stack, self.below)?.reflectance_diffuse;
+        let r_sheet =
+            (reflectance_between(&self.above, &dot_slab, &self.deep) - q.specular()).max(0.0);
         // The uniform chain: escape of normal light over a bare medium and over a sheet.
-        let uniform = |first: (f64, f64), rt: &[(f64, f64); 2]| {
-            // u_P = r_f T + r_d R' u_P + t_u rho d_Q;  d_Q = t_f T + t_d R' u_P + r_u rho d_Q.
+        let uniform = |first: (f64, f64), (r, t): (f64, f64)| {
+            // u_P = r_f T + r R' u_P + t rho d_Q;  d_Q = t_f T + t R' u_P + r rho d_Q.
             let rho = self.rho_deep;
-            let ((rd, td), (ru, tu)) = (rt[0], rt[1]);
-            let (a11, a12) = (1.0 - rd * self.r_back, -tu * rho);
-            let (a21, a22) = (-td * self.r_back, 1.0 - ru * rho);
+            let (a11, a12) = (1.0 - r * self.r_back, -t * rho);
+            let (a21, a22) = (-t * self.r_back, 1.0 - r * rho);
             let (b1, b2) = (first.0 * self.t_down, first.1 * self.t_down);
             let u_p = (b1 * a22 - a12 * b2) / (a11 * a22 - a12 * a21);
             self.r_top + self.t_out * u_p
         };
-        let de_inf = uniform(dot_first, &dot_rt) - uniform(self.tissue_first, &self.tissue);
+        let de_inf = uniform(dot_first, dot_rt) - uniform(self.tissue_first, self.tissue);
         // The dot's reach for the light crossing its layer: its walls (see wall_ratio).
         let radius = self.edges[RINGS_INSIDE];
-        let tau = equivalent_depth(dot_rt[0].1 / self.tissue[0].1);
+        let tau = equivalent_depth(dot_rt.1 / self.tissue.1);
         let dirs: Vec<(f64, f64)> = gauss16()
             .iter()
             .map(|&(mu, w)| (mu, 2.0 * mu * w))
@@ -765,7 +752,6 @@ impl FiniteDotBand {
         let mix = |d: f64, b: f64| -> Vec<f64> {
             share_in.iter().map(|f| f * d + (1.0 - f) * b).collect()
         };
-        let (dot, tissue) = (&dot_rt, &self.tissue);
         let inside = |j: usize| if j < RINGS_INSIDE { 1.0 } else { 0.0 };
         let layer = RingLayer {
             r_first: (0..n)
@@ -774,10 +760,8 @@ impl FiniteDotBand {
             t_first: (0..n)
                 .map(|j| inside(j) * dot_first.1 + (1.0 - inside(j)) * self.tissue_first.1)
                 .collect(),
-            r_down: mix(dot[0].0, tissue[0].0),
-            t_down: mix(dot[0].1, tissue[0].1),
-            r_up: mix(dot[1].0, tissue[1].0),
-            t_up: mix(dot[1].1, tissue[1].1),
+            r: mix(dot_rt.0, self.tissue.0),
+            t: mix(dot_rt.1, self.tissue.1),
         };
         let k = self.bare_escape.len();
         let esc = ring_escapes(self, &layer, k).ok_or_else(|| InputError::Invalid {
