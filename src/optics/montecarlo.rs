@@ -7,7 +7,8 @@
 //! 47:131-146, read): the specular reflection taken off at launch, steps of dimensionless length
 //! -ln(xi) spent across regions in proportion to their interaction coefficients ("hop"), weight
 //! multiplied by the albedo at each interaction (implicit capture), Henyey-Greenstein deflection,
-//! Russian roulette at weight 1e-4 with survival 1/10. All layers share one refractive index, so
+//! Russian roulette (at weight 0.3 with survival 0.3 rather than MCML's 1e-4 and 1/10; see
+//! `ROULETTE_WEIGHT`). All layers share one refractive index, so
 //! light crosses inner interfaces and the dot's wall unbent; at the air boundaries the photon is
 //! split by the Fresnel reflectance (the escaping part tallied, the rest reflected), the
 //! partial-reflection scheme that MCML offers as an option.
@@ -32,9 +33,14 @@ use rayon::prelude::*;
 use super::transport::{fresnel_inside, validate_stack, Below, Layer, INDEX_RANGE};
 use crate::error::InputError;
 
-/// Russian roulette threshold and survival chance (MCML's).
-const ROULETTE_WEIGHT: f64 = 1e-4;
-const ROULETTE_CHANCE: f64 = 0.1;
+/// Russian roulette threshold and survival chance. MCML plays at weight 1e-4 with chance 1/10;
+/// roulette is unbiased at any threshold, and in tinct's skins (type I-II, 450-650 nm, dots
+/// 0.1-0.3 mm deep) playing at 0.3 with chance 0.3 gave 4-8 times the precision per second
+/// (1 / (variance x time), measured with 40,000 photons), because a photon in the weakly
+/// absorbing dermis otherwise takes thousands of steps to lose its weight. A survivor's weight
+/// never exceeds 1.
+const ROULETTE_WEIGHT: f64 = 0.3;
+const ROULETTE_CHANCE: f64 = 0.3;
 /// Photons per chunk (one random stream each).
 const CHUNK: u64 = 512;
 /// Events (steps and boundary crossings) one photon may take before it is dropped: a bound on
