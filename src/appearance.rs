@@ -223,17 +223,16 @@ pub fn finite_look(
         )?;
     }
     let pigment = pigment_optics(components)?;
-    let bare: Vec<Vec<crate::optics::transport::Layer>> = (0..GRID_LEN)
-        .map(|i| site.layers(&DotPigment::none(), i))
-        .collect::<Result<_, _>>()?;
-    let k = bare[0].len() - 2;
-    let model = crate::optics::dot::FiniteDot::new(
-        &bare,
-        crate::optics::transport::Below::SemiInfinite,
-        site.index(),
-        k,
-        diameter_mm,
-    )?;
+    // The site's own finite dot when it is this one; else prepared here.
+    let prepared;
+    let model = match site.finite_dot() {
+        Some(m) if m.diameter_mm() == diameter_mm => m,
+        _ => {
+            prepared = site.clone().with_dot_diameter(diameter_mm)?;
+            prepared.finite_dot().expect("just prepared")
+        }
+    };
+    let k = site.layers(&DotPigment::none(), 0)?.len() - 2;
     let mut mean = [0.0; GRID_LEN];
     let mut sheet = [0.0; GRID_LEN];
     let mut deficit = [0.0; GRID_LEN];

@@ -518,3 +518,95 @@ fn fast_model_grid() {
         );
     }
 }
+
+#[test]
+fn the_mean_alone_is_the_full_solves_mean() {
+    // FiniteDotBand::mean solves the chain once, as a low-rank update of the bare chain;
+    // FiniteDotBand::solve solves it per ring. Same answer to rounding, faint to opaque,
+    // absorbing and scattering, small and large dots.
+    for (pigment, load) in [
+        ("carbon-black", 0.05),
+        ("carbon-black", 0.3),
+        ("carbon-black", 30.0),
+        ("titanium-dioxide", 3.0),
+        ("iron-oxide-red", 3.0),
+    ] {
+        for band in [4, 19, 34] {
+            let (bare, k, interior) = column("III", 0.1, pigment, load, band);
+            for d in [0.05, 0.25, 1.0] {
+                let model =
+                    FiniteDot::new(std::slice::from_ref(&bare), Below::SemiInfinite, 1.4, k, d)
+                        .unwrap();
+                let b = &model.bands()[0];
+                let full = b.solve(&interior).unwrap().mean;
+                let alone = b.mean(&interior).unwrap();
+                assert!(
+                    (full - alone).abs() < 1e-9,
+                    "{pigment}:{load} band {band} {d} mm: {full} vs {alone}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn match_and_fade_take_the_dot_size() {
+    // A 0.25 mm dot 0.1 mm deep in type II skin: the best black-hair recipe heals lighter than
+    // the sheet's (light spreads under the dot), and the JSON says which dot was used.
+    let best_l = |extra: &[&str]| {
+        let v = json_of(
+            tinct()
+                .args(["match", "--skin", "fitzpatrick:II", "--hair", "black"])
+                .args(["--depth", "0.1mm", "--top", "1", "--json"])
+                .args(extra),
+        );
+        (
+            v["recipes"][0]["lab"][0].as_f64().unwrap(),
+            v["dot_diameter_mm"].clone(),
+        )
+    };
+    let (sheet, none) = best_l(&[]);
+    let (finite, d) = best_l(&["--needle", "0.25mm"]);
+    assert!(none.is_null());
+    assert_eq!(d.as_f64(), Some(0.25));
+    assert!(finite > sheet + 5.0, "finite L* {finite}, sheet {sheet}");
+    let fade = json_of(tinct().args([
+        "fade",
+        "--recipe",
+        "carbon-black:10",
+        "--skin",
+        "fitzpatrick:II",
+        "--years",
+        "1",
+        "--dot-diameter",
+        "250um",
+        "--json",
+    ]));
+    assert_eq!(fade["dot_diameter_mm"].as_f64(), Some(0.25));
+    let fresh = fade["fresh"]["lab"][0].as_f64().unwrap();
+    assert!(fresh.is_finite() && fresh > 40.0, "{fresh}");
+    fails_with(
+        tinct().args([
+            "match",
+            "--skin",
+            "fitzpatrick:II",
+            "--hair",
+            "black",
+            "--needle",
+            "0mm",
+        ]),
+        "dot diameter",
+    );
+    fails_with(
+        tinct().args([
+            "schedule",
+            "--recipe",
+            "carbon-black:10",
+            "--skin",
+            "fitzpatrick:II",
+            "--needle",
+            "9mm",
+        ]),
+        "dot diameter",
+    );
+}

@@ -99,6 +99,18 @@ pub fn parse_mm(field: &str, text: &str) -> Result<f64, InputError> {
     Ok(v * scale)
 }
 
+/// The site with its dot at `--dot-diameter` when given (a finite cylinder seen close up),
+/// else an infinite sheet.
+pub fn sized_site(
+    site: tinct::optics::skin::DotSite,
+    dot_diameter: Option<&str>,
+) -> Result<tinct::optics::skin::DotSite, InputError> {
+    match dot_diameter {
+        None => Ok(site),
+        Some(text) => site.with_dot_diameter(parse_mm("dot-diameter", text)?),
+    }
+}
+
 fn lab_text(v: [f64; 3]) -> String {
     format_lab(Lab::new(v[0], v[1], v[2]))
 }

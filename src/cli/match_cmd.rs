@@ -69,6 +69,13 @@ pub struct Args {
     /// Thickness of the pigmented layer.
     #[arg(long, default_value = "0.1mm", value_name = "THICKNESS")]
     pub thickness: String,
+    /// Diameter of the healed dot, e.g. 0.25mm (`--needle` says the same: the needle's
+    /// diameter taken as the dot's): every colour is then the mean over a dot of that size, with
+    /// the light that spreads under it from the skin around (lighter than an infinite sheet).
+    /// Without it, an infinite sheet. SMP needles are 0.18-0.30 mm, 0.20 and 0.25 mm most used
+    /// (suppliers' pages, second-hand).
+    #[arg(long = "dot-diameter", visible_alias = "needle", value_name = "LENGTH")]
+    pub dot_diameter: Option<String>,
     /// Whole parts to mix (0 keeps the exact loads).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parts: u32,
@@ -351,7 +358,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
             }
         }
     };
-    let site = dot_skin.site(depth, thickness)?;
+    let site =
+        super::appear::sized_site(dot_skin.site(depth, thickness)?, a.dot_diameter.as_deref())?;
     let spec = MatchSpec {
         site: &site,
         table,
@@ -468,7 +476,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "reached": reached,
             "evaluations": evaluations,
             "metamerism_index": "CIE 015:2004 special metamerism index (change in illuminant), multiplicative correction, CIEDE2000; target under the test illuminant by Bradford adaptation",
-            "illuminants": a.illuminants, "observer": observer.degrees(), "depth_mm": depth,
+            "illuminants": a.illuminants, "observer": observer.degrees(), "depth_mm": depth, "dot_diameter_mm": site.dot_diameter_mm(),
         }))?;
     } else {
         let mut s = format!(
