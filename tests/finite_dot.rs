@@ -178,17 +178,19 @@ fn larger_shallower_darker_dots_never_read_lighter() {
 
 #[test]
 fn fast_model_agrees_with_the_monte_carlo() {
-    // A grid of skins, depths, pigments, diameters and bands (a subset of the 216-case check in
+    // A grid of skins, depths, pigments, diameters and bands (a subset of the 270-case check in
     // the module docs of src/optics/dot.rs). The limits are what the chain achieves today:
-    // 0.010 for dots 0.3 mm below the epidermis, 0.030 right under it; the issue asks 0.006.
+    // 0.010 for dots 0.3 mm below the epidermis, 0.020 right under it; the issue asks 0.006.
+    // (Before the first passage could leave through the wall, the faint dot here was 0.040 off.)
     let mut worst: f64 = 0.0;
     for (skin, depth, pigment, load, band, d, limit) in [
         ("II", 0.3, "carbon-black", 5.0, 19, 0.25, 0.010),
         ("II", 0.3, "carbon-black", 0.3, 29, 0.5, 0.010),
         ("IV", 0.3, "iron-oxide-red", 3.0, 9, 1.0, 0.010),
         ("IV", 0.3, "titanium-dioxide", 3.0, 19, 0.5, 0.010),
-        ("I", 0.05, "carbon-black", 0.3, 29, 0.25, 0.030),
-        ("III", 0.05, "carbon-black", 5.0, 29, 0.5, 0.030),
+        ("I", 0.05, "carbon-black", 0.3, 29, 0.25, 0.020),
+        ("III", 0.05, "carbon-black", 5.0, 29, 0.5, 0.020),
+        ("I", 0.05, "carbon-black", 0.1, 29, 0.25, 0.020),
     ] {
         let (bare, k, interior) = column(skin, depth, pigment, load, band);
         let f = fast(&bare, k, &interior, d).mean;
@@ -463,14 +465,14 @@ fn appear_draws_the_finite_dot_with_its_profile_and_a_patch() {
     assert!(!text.contains("NaN") && text.ends_with("</svg>\n"));
 }
 
-/// The full check behind the numbers in src/optics/dot.rs's docs: 216 cases (Fitzpatrick I, III
-/// and V; dots 0.05 and 0.3 mm below the epidermis; carbon black at 5 and 0.3 g/m^2, iron oxide
-/// red and titanium dioxide at 3 g/m^2; 450, 550 and 650 nm; 0.25, 0.5 and 1 mm), the fast
-/// model against the Monte Carlo at 40,000 photons. Prints the table and the RMS and largest
-/// differences per depth. About two minutes: `cargo test --test integration -- --ignored
-/// --nocapture fast_model_grid`.
+/// The full check behind the numbers in src/optics/dot.rs's docs: 270 cases (Fitzpatrick I, III
+/// and V; dots 0.05 and 0.3 mm below the epidermis; carbon black at 5, 0.3 and 0.1 g/m^2, iron
+/// oxide red and titanium dioxide at 3 g/m^2; 450, 550 and 650 nm; 0.25, 0.5 and 1 mm), the
+/// fast model against the Monte Carlo at 40,000 photons. Prints the table and the RMS and
+/// largest differences per depth. About 80 s in release: `cargo test --release --test
+/// integration -- --ignored --nocapture fast_model_grid`.
 #[test]
-#[ignore = "a two-minute survey; run by hand when the fast model changes"]
+#[ignore = "an 80-second survey; run by hand when the fast model changes"]
 fn fast_model_grid() {
     let mut by_depth: Vec<(f64, Vec<f64>)> = vec![(0.05, vec![]), (0.3, vec![])];
     println!("skin depth pigment load band diameter fast mc std_error diff");
@@ -479,6 +481,7 @@ fn fast_model_grid() {
             for (pigment, load) in [
                 ("carbon-black", 5.0),
                 ("carbon-black", 0.3),
+                ("carbon-black", 0.1),
                 ("iron-oxide-red", 3.0),
                 ("titanium-dioxide", 3.0),
             ] {
