@@ -365,11 +365,12 @@ pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Vec<Recipe<'a>>, InputError> {
             expected: "1 to 4".into(),
         });
     }
-    let mut out = Vec::new();
-    for s in subsets(spec.pigments.len(), spec.max_pigments) {
-        let subset: Vec<&Pigment> = s.iter().map(|&i| spec.pigments[i]).collect();
-        out.push(optimise(spec, subset)?);
-    }
+    // Subsets are independent: searched on all cores, collected in their order.
+    use rayon::prelude::*;
+    let mut out = subsets(spec.pigments.len(), spec.max_pigments)
+        .into_par_iter()
+        .map(|s| optimise(spec, s.iter().map(|&i| spec.pigments[i]).collect()))
+        .collect::<Result<Vec<_>, _>>()?;
     out.sort_by(|a, b| {
         a.ranking_delta_e()
             .total_cmp(&b.ranking_delta_e())

@@ -301,6 +301,7 @@ impl SkinOptics {
             thickness_mm,
             coarse: std::sync::OnceLock::new(),
             finite: None,
+            finite_coarse: std::sync::OnceLock::new(),
         })
     }
 }
@@ -403,6 +404,9 @@ pub struct DotSite {
     coarse: std::sync::OnceLock<Result<Coarse, InputError>>,
     /// The dot as a finite cylinder, when given a diameter ([`DotSite::with_dot_diameter`]).
     finite: Option<std::sync::Arc<FiniteDot>>,
+    /// Its coarse model, prepared on first use by [`DotSite::reflectance_coarse`].
+    finite_coarse:
+        std::sync::OnceLock<Result<std::sync::Arc<FiniteDot<COARSE_POINTS>>, InputError>>,
 }
 
 /// The smallest and largest dot diameters a site takes, mm: from a fine hair shaft to well
@@ -435,6 +439,7 @@ impl DotSite {
         let model = FiniteDot::new(&bare, Below::SemiInfinite, self.index(), k, diameter_mm)?;
         self.finite = Some(std::sync::Arc::new(model));
         self.coarse = std::sync::OnceLock::new();
+        self.finite_coarse = std::sync::OnceLock::new();
         Ok(self)
     }
 
@@ -568,10 +573,33 @@ impl DotSite {
     /// Pigment optical depths that are negative or not finite.
     pub fn reflectance_coarse(&self, pigment: &DotPigment) -> Result<Spectrum, InputError> {
         let mut out = [0.0; GRID_LEN];
-        if self.finite.is_some() {
-            // The finite dot has no coarser solution; only fewer bands.
-            for i in COARSE_BANDS.step_by(2) {
-                out[i] = self.band(pigment, i)?;
+        if let Some(full) = &self.finite {
+            // The finite dot's own coarse model, on the same Monte Carlo kernels.
+            let model = self
+                .finite_coarse
+                .get_or_init(|| {
+                    let bands: Vec<usize> = COARSE_BANDS.step_by(2).collect();
+                    let layers = bands
+                        .iter()
+                        .map(|&i| self.layers(&DotPigment::none(), i))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let k = layers[0].len() - 2;
+                    full.coarse::<COARSE_POINTS>(
+                        &bands,
+                        &layers,
+                        Below::SemiInfinite,
+                        self.index(),
+                        k,
+                    )
+                    .map(std::sync::Arc::new)
+                })
+                .as_ref()
+                .map_err(Clone::clone)?;
+            // (The specular reflection of normal light depends on the index alone.)
+            let q = &self.quadrature;
+            for (k, i) in COARSE_BANDS.step_by(2).enumerate() {
+                let mean = model.bands()[k].mean(&self.dot_layer(pigment, i)?)?;
+                out[i] = seen(q, mean + q.specular(), self.specular);
             }
         } else {
             let coarse = self
