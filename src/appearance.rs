@@ -179,7 +179,7 @@ pub struct FiniteLook {
 }
 
 /// The look of skin with dots from a distance: the area-weighted reflectance of dots and skin
-/// (each dot's halo included), not a mix of colours.
+/// (each dot's halo included, neighbours shading each other), not a mix of colours.
 #[derive(Debug, Clone, Serialize)]
 pub struct Blended {
     pub spacing_mm: f64,
@@ -188,13 +188,10 @@ pub struct Blended {
     pub seen: Seen,
     /// CIEDE2000 between the blended look and the bare skin.
     pub contrast_delta_e: f64,
+    /// One dot of the pattern close up, the light its neighbours send under it included (the
+    /// lone dot is [`FiniteLook::close_up`]).
+    pub dot: Seen,
 }
-
-/// The largest share of the infinite sheet's effect a pattern of dots may add up to (per
-/// visible band) for [`finite_look`] to add the dots' effects linearly. A modelling bound, not
-/// a measured one: beyond it neighbours' halos overlap enough that the sum overstates the
-/// darkening (at 1 mm dots 1 mm apart it would pass the sheet).
-pub const MAX_PATTERN_SHARE: f64 = 0.3;
 
 /// The look of a dot of `diameter_mm` at `site` (whose layer holds it; the rest of that layer
 /// is dermis), close up and, given `spacing_mm` (centre to centre, square grid, at least the
@@ -202,8 +199,7 @@ pub const MAX_PATTERN_SHARE: f64 = 0.3;
 ///
 /// # Errors
 /// A negative or non-finite load; a diameter outside 0.01-5 mm; a spacing not finite, below
-/// the diameter, or so close that the dots' summed effect passes [`MAX_PATTERN_SHARE`] of the
-/// sheet's (the message gives the closest spacing allowed).
+/// the diameter or above 100 mm.
 pub fn finite_look(
     skin: &SkinOptics,
     site: &DotSite,
@@ -269,40 +265,22 @@ pub fn finite_look(
     let blended = match spacing_mm {
         None => None,
         Some(s) => {
-            // Dots' effects add only while the pattern is sparse: each dot's halo must barely
-            // reach its neighbours. Bound the pattern's summed effect to a share of the sheet's
-            // over the visible bands.
-            let mut closest: f64 = 0.0;
-            for i in 0..GRID_LEN {
-                let nm = crate::spectrum::GRID_START_NM as usize + 10 * i;
-                let full = sheet[i] - bare_r[i];
-                if (400..=700).contains(&nm) && full.abs() > 1e-6 {
-                    let need = (deficit[i] / (MAX_PATTERN_SHARE * full)).max(0.0).sqrt();
-                    closest = closest.max(need);
-                }
-            }
-            if s < closest {
-                return Err(InputError::OutOfRange {
-                    field: "dot spacing (mm)".into(),
-                    value: s,
-                    expected: format!(
-                        "at least {:.2} mm for this dot: closer dots shade each other, and \
-                         tinct adds their effects only for sparse patterns",
-                        closest
-                    ),
-                });
-            }
-            let skin_r = skin.reflectance();
+            // The pattern's own chain: one cell whose light enters the next and comes back.
+            let pattern = model.pattern(s)?;
             let mut r = [0.0; GRID_LEN];
+            let mut dot = [0.0; GRID_LEN];
             for i in 0..GRID_LEN {
-                r[i] = (skin_r.values()[i] + deficit[i] / (s * s)).clamp(0.0, 1.0);
+                let l = pattern.look(i, &site.layers(&pigment, i)?[k])?;
+                r[i] = l.blended;
+                dot[i] = l.dot;
             }
             let (seen_b, lab_b, _) = look(&r)?;
             Some(Blended {
                 spacing_mm: s,
-                coverage: std::f64::consts::PI * (0.5 * diameter_mm).powi(2) / (s * s),
+                coverage: pattern.coverage(),
                 seen: seen_b,
                 contrast_delta_e: ciede2000(skin_lab, lab_b, 1.0, 1.0, 1.0),
+                dot: look(&dot)?.0,
             })
         }
     };

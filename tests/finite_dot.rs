@@ -364,6 +364,15 @@ fn appear_reports_a_finite_dot_close_up_and_from_afar() {
     let sparse = run(&["--needle", "0.25mm", "--spacing", "2mm"]);
     let far2 = l(&sparse["finite"]["blended"]["seen"]["lab"]);
     assert!(afar < far2 && far2 < skin);
+    // A dense pattern (density work): darker from afar, and each dot darker close up than a
+    // lone one, for its neighbours take light that would have come up under it.
+    let dense = run(&["--needle", "0.25mm", "--spacing", "0.4mm"]);
+    let b = &dense["finite"]["blended"];
+    assert!(l(&b["seen"]["lab"]) < afar, "{dense}");
+    assert!(
+        l(&b["dot"]["lab"]) < close && l(&b["dot"]["lab"]) > dot,
+        "{dense}"
+    );
     // Profile: darkest at the centre, lighter towards twice the radius.
     let p = f["profile_lab"].as_array().unwrap();
     assert!(l(&p[0]) < l(p.last().unwrap()));
@@ -396,11 +405,6 @@ fn appear_refuses_bad_dot_sizes() {
             "dot spacing",
         ),
         (vec!["--needle", "0.25mm", "--coverage", "0.9"], "coverage"),
-        // Dense patterns shade each other: refused with the closest spacing allowed.
-        (
-            vec!["--needle", "0.5mm", "--spacing", "1mm"],
-            "at least 1.4",
-        ),
         (vec!["--needle", "0.25mm", "--coverage", "nan"], "coverage"),
         (
             vec![
@@ -612,4 +616,71 @@ fn match_and_fade_take_the_dot_size() {
         ]),
         "dot diameter",
     );
+}
+
+#[test]
+fn patterns_add_lone_dots_when_sparse_and_shade_each_other_when_dense() {
+    // The pattern's cell chain against the lone dot: far apart, its blend is the lone dot's
+    // effect per cell (R_bare + deficit / spacing^2) and each dot is the lone dot; closer, the
+    // blend darkens monotonically towards the sheet and the dots darken too; a pattern of
+    // tissue is the skin.
+    for (pigment, load, band, depth) in [
+        ("carbon-black", 3.0, 19, 0.1),
+        ("carbon-black", 0.3, 29, 0.05),
+        ("iron-oxide-red", 3.0, 9, 0.3),
+    ] {
+        let (bare, k, interior) = column("III", depth, pigment, load, band);
+        let fd = FiniteDot::new(
+            std::slice::from_ref(&bare),
+            Below::SemiInfinite,
+            1.4,
+            k,
+            0.25,
+        )
+        .unwrap();
+        let lone = fd.bands()[0].solve(&interior).unwrap();
+        let far = fd.pattern(2.0).unwrap();
+        let l = far.look(0, &interior).unwrap();
+        let sum = lone.bare + lone.deficit_mm2 / 4.0;
+        assert!((l.blended - sum).abs() < 1e-3, "{pigment}: {l:?} vs {sum}");
+        // (At 650 nm the halos reach millimetres: 2 mm apart, neighbours still darken each
+        // dot by 0.009; 5 mm apart, no more.)
+        let lonely = fd.pattern(5.0).unwrap().look(0, &interior).unwrap();
+        assert!(
+            (lonely.dot - lone.mean).abs() < 2e-3,
+            "{pigment}: {lonely:?} vs {lone:?}"
+        );
+        let mut last = l;
+        for spacing in [1.0, 0.7, 0.5, 0.35, 0.25] {
+            let p = fd.pattern(spacing).unwrap();
+            let got = p.look(0, &interior).unwrap();
+            assert!(
+                got.blended < last.blended + 1e-4 && got.dot < last.dot + 1e-4,
+                "{pigment} at {spacing} mm: {got:?} after {last:?}"
+            );
+            assert!(
+                got.blended > lone.sheet && got.blended < lone.bare,
+                "{got:?}"
+            );
+            let same = p.look(0, &bare[k]).unwrap();
+            assert!(
+                (same.blended - lone.bare).abs() < 1e-12 && (same.dot - lone.bare).abs() < 1e-12
+            );
+            last = got;
+        }
+        // Touching dots (78.5 % covered): within a fifth of the way from the sheet to the skin.
+        assert!(
+            last.blended - lone.sheet < 0.2 * (lone.bare - lone.sheet),
+            "{pigment}: {last:?} {lone:?}"
+        );
+    }
+    let fd = FiniteDot::new(
+        std::slice::from_ref(&column("III", 0.1, "carbon-black", 3.0, 19).0),
+        Below::SemiInfinite,
+        1.4,
+        2,
+        0.25,
+    )
+    .unwrap();
+    assert!(fd.pattern(0.2).is_err() && fd.pattern(f64::NAN).is_err());
 }

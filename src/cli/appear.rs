@@ -298,13 +298,14 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ));
         if let Some(b) = &f.blended {
             s.push_str(&format!(
-                "afar      {}{}  {}  dots {} mm apart ({} % covered), dE00 {} from the skin\n",
+                "afar      {}{}  {}  dots {} mm apart ({} % covered), dE00 {} from the skin; a dot among them close up {}\n",
                 swatch(&b.seen.srgb),
                 lab_text(b.seen.lab),
                 b.seen.srgb,
                 fmt_num(b.spacing_mm, 3),
                 fmt_num(100.0 * b.coverage, 1),
-                fmt_num(b.contrast_delta_e, 2)
+                fmt_num(b.contrast_delta_e, 2),
+                lab_text(b.dot.lab)
             ));
         }
     }
