@@ -97,7 +97,11 @@
 //! it gives a dot of the pattern close up; launched over the whole cell, by the same
 //! reciprocity, the mean over the pattern: what is seen from where the dots blend. Far apart
 //! it is the lone dot's effect per cell (tested: within 1e-3 at 2 mm); packed, it nears the
-//! sheet.
+//! sheet. Against the Monte Carlo with periodic cell walls ([`super::montecarlo`],
+//! `with_period`; tests/finite_dot.rs): a dot of the pattern within 0.007 down to 0.35 mm apart
+//! (white dots touching: 0.017); the blend reads up to 0.016 too light for dark dots, because
+//! the chain gives a lone dot's whole effect (its halo included) about a seventh short, and
+//! within 0.01 for white ones.
 
 use nalgebra::DMatrix;
 

@@ -61,6 +61,8 @@ pub struct DotMonteCarlo {
     z: Vec<f64>,
     /// Light from air with a Lambertian distribution instead of normal.
     diffuse: bool,
+    /// Centre-to-centre spacing of a square grid of dots, mm (infinite: one dot).
+    period_mm: f64,
 }
 
 /// Where a photon is.
@@ -99,6 +101,18 @@ pub struct DotTally {
     pub profile_std_error: Vec<f64>,
     /// Photons launched.
     pub photons: u64,
+}
+
+/// The Monte Carlo's answer for a grid of dots ([`DotMonteCarlo::run_pattern`]): diffuse
+/// reflectances, specular excluded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PatternTally {
+    /// Mean over a dot of the pattern, and its standard error.
+    pub dot: f64,
+    pub dot_std_error: f64,
+    /// Mean over the whole pattern, and its standard error.
+    pub blended: f64,
+    pub blended_std_error: f64,
 }
 
 /// Profile bins inside the dot and in the ring around it out to twice its radius.
@@ -159,6 +173,102 @@ impl DotMonteCarlo {
             interior,
             z,
             diffuse: false,
+            period_mm: f64::INFINITY,
+        })
+    }
+
+    /// The same dot repeated on a square grid `spacing_mm` centre to centre (at least its
+    /// diameter): in the dot's layer the photon meets the walls of its cell and passes into the
+    /// next one, which the grid makes the same cell entered from the opposite side (periodic
+    /// boundaries, exact for the grid); [`DotMonteCarlo::run_pattern`] estimates it.
+    ///
+    /// # Errors
+    /// A spacing below the dot's diameter, above 100 mm or not finite.
+    pub fn with_period(mut self, spacing_mm: f64) -> Result<Self, InputError> {
+        InputError::check_range(
+            "dot spacing (mm)",
+            spacing_mm,
+            2.0 * self.radius_mm,
+            100.0,
+            "at least the dot's diameter, at most 100 mm",
+        )?;
+        self.period_mm = spacing_mm;
+        Ok(self)
+    }
+
+    /// A coordinate moved into the cell around the nearest dot.
+    fn wrap(&self, v: f64) -> f64 {
+        if self.period_mm.is_finite() {
+            v - self.period_mm * (v / self.period_mm).round()
+        } else {
+            v
+        }
+    }
+
+    /// A grid of dots ([`DotMonteCarlo::with_period`]) by the reciprocal (d:0) estimate:
+    /// `photons` launched over a dot give the mean over a dot of the pattern, as many launched
+    /// uniformly over a cell the mean over the whole pattern.
+    ///
+    /// # Errors
+    /// `photons` not in 1..=[`MAX_PHOTONS`]; no period set.
+    pub fn run_pattern(&self, photons: u64, seed: u64) -> Result<PatternTally, InputError> {
+        if photons == 0 || photons > MAX_PHOTONS {
+            return Err(InputError::OutOfRange {
+                field: "photons".into(),
+                value: photons as f64,
+                expected: format!("1 to {MAX_PHOTONS}"),
+            });
+        }
+        if !self.period_mm.is_finite() {
+            return Err(InputError::Invalid {
+                field: "dot spacing (mm)".into(),
+                message: "a pattern needs a spacing (with_period)".into(),
+            });
+        }
+        let (a, h) = (self.radius_mm, 0.5 * self.period_mm);
+        let total = 2 * photons;
+        let chunks = total.div_ceil(CHUNK);
+        let sums: Vec<[[f64; 3]; 2]> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut rng = Rng::new(seed, c);
+                let mut acc = [[0.0; 3]; 2];
+                for i in c * CHUNK..((c + 1) * CHUNK).min(total) {
+                    let (x, y, k) = if i < photons {
+                        let r = a * rng.uniform().sqrt();
+                        let phi = std::f64::consts::TAU * rng.uniform();
+                        (r * phi.cos(), r * phi.sin(), 0)
+                    } else {
+                        let x = h * (2.0 * rng.uniform() - 1.0);
+                        (x, h * (2.0 * rng.uniform() - 1.0), 1)
+                    };
+                    let w = self.trace(x, y, &mut rng, None);
+                    acc[k][0] += 1.0;
+                    acc[k][1] += w;
+                    acc[k][2] += w * w;
+                }
+                acc
+            })
+            .collect();
+        let mut acc = [[0.0; 3]; 2];
+        for s in &sums {
+            for k in 0..2 {
+                for j in 0..3 {
+                    acc[k][j] += s[k][j];
+                }
+            }
+        }
+        let stats = |v: &[f64; 3]| {
+            let m = v[1] / v[0];
+            let var = (v[2] / v[0] - m * m).max(0.0);
+            (m, (var / v[0]).sqrt())
+        };
+        let ((dot, dot_std_error), (blended, blended_std_error)) = (stats(&acc[0]), stats(&acc[1]));
+        Ok(PatternTally {
+            dot,
+            dot_std_error,
+            blended,
+            blended_std_error,
         })
     }
 
@@ -364,6 +474,17 @@ impl DotMonteCarlo {
             layer: 0,
             inside: x * x + y * y < a2,
         };
+        let p = if self.dot_layer == 0 {
+            let (x, y) = (self.wrap(p.x), self.wrap(p.y));
+            Photon {
+                x,
+                y,
+                inside: x * x + y * y < a2,
+                ..p
+            }
+        } else {
+            p
+        };
         let mut escaped = 0.0;
         let inside_count = |x: f64, y: f64| count_within.is_none_or(|r| x * x + y * y < r * r);
         self.walk(
@@ -424,6 +545,27 @@ impl DotMonteCarlo {
                         hit = Hit::Wall;
                     }
                 }
+                if self.period_mm.is_finite() {
+                    // The cell's walls (the photon is in the cell around the nearest dot).
+                    let h = 0.5 * self.period_mm;
+                    let to = |v: f64, u: f64| {
+                        if u > 0.0 {
+                            ((h - v) / u).max(0.0)
+                        } else if u < 0.0 {
+                            ((-h - v) / u).max(0.0)
+                        } else {
+                            f64::INFINITY
+                        }
+                    };
+                    let (dx, dy) = (to(p.x, p.ux), to(p.y, p.uy));
+                    if dx < d && dx <= dy {
+                        d = dx;
+                        hit = Hit::CellX;
+                    } else if dy < d {
+                        d = dy;
+                        hit = Hit::CellY;
+                    }
+                }
             }
             if d.is_infinite() && free.is_infinite() {
                 // Into a clear semi-infinite layer for ever.
@@ -446,10 +588,17 @@ impl DotMonteCarlo {
                 s_left -= d * mu_t;
                 match hit {
                     Hit::Wall => p.inside = !p.inside,
+                    // Into the next cell: the same cell from the opposite side.
+                    Hit::CellX => p.x -= self.period_mm * p.ux.signum(),
+                    Hit::CellY => p.y -= self.period_mm * p.uy.signum(),
                     Hit::Bottom => {
                         p.z = self.z[p.layer + 1];
                         if p.layer < last {
                             p.layer += 1;
+                            if p.layer == self.dot_layer {
+                                p.x = self.wrap(p.x);
+                                p.y = self.wrap(p.y);
+                            }
                             p.inside = p.x * p.x + p.y * p.y < a2;
                         } else if open_bottom {
                             on_bottom(p.x, p.y, p.w);
@@ -469,6 +618,10 @@ impl DotMonteCarlo {
                             p.uz = -p.uz;
                         } else {
                             p.layer -= 1;
+                            if p.layer == self.dot_layer {
+                                p.x = self.wrap(p.x);
+                                p.y = self.wrap(p.y);
+                            }
                             p.inside = p.x * p.x + p.y * p.y < a2;
                         }
                     }
@@ -519,6 +672,7 @@ pub(crate) fn upper_kernels(
         interior: layers[0],
         z,
         diffuse: false,
+        period_mm: f64::INFINITY,
     };
     let bin_of = |x: f64, y: f64| {
         let r = (x * x + y * y).sqrt();
@@ -598,6 +752,9 @@ enum Hit {
     Top,
     Bottom,
     Wall,
+    /// A wall of a pattern's cell, across x or across y.
+    CellX,
+    CellY,
 }
 
 /// Distance along the photon's path to the dot's wall (the cylinder x^2 + y^2 = a^2), if it
