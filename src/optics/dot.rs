@@ -339,7 +339,8 @@ impl Rings {
                 if s0 > 3.0 * spacing {
                     for i in 0..n {
                         for j in 0..n {
-                            m[(j, i)] = area[i] * (area[j] / cell) / area[j];
+                            // Evenly over the cell: flux density area_i / cell everywhere.
+                            m[(j, i)] = area[i] / cell;
                         }
                     }
                     return m;
@@ -503,8 +504,9 @@ pub struct FiniteDotBand<const N: usize = POINTS> {
     first: [f64; N],
     /// [`wall_ratio`] of this dot for Lambertian light, tabulated.
     walls: std::sync::Arc<WallTable>,
-    /// The first passage's straight paths across the dot's layer per ring ([`chord_paths`],
-    /// weighted by the directions of `first`), and those directions as (cosine, flux share).
+    /// The first passage's straight paths across the dot's layer from each ring, inside the dot
+    /// and beside it ([`chord_paths`], weighted by the directions of `first`), and those
+    /// directions as (cosine, flux share).
     first_paths: Vec<Vec<(f64, f64)>>,
     first_dirs: Vec<(f64, f64)>,
     /// What lies under Q sends back this much of Lambertian light.
@@ -1258,10 +1260,11 @@ fn wall_ratio(a: f64, t: f64, tau: f64, directions: &[(f64, f64)]) -> f64 {
 const CHORD_AZIMUTHS: usize = 48;
 const CHORD_BINS: usize = 8;
 
-/// The straight paths of light entering the top of the dot (radius `a`, height `t`) in each of
-/// its rings, per direction: for a ray starting in ring j (three radii, area-weighted) at
-/// polar cosine `nu[i]` and every azimuth, the share s of its path through the layer that
-/// stays inside the cylinder (below 1 when it leaves through the wall). Returned per ring as
+/// The straight paths of light crossing the dot's layer from each ring at its top, per
+/// direction: for a ray starting in ring j (three radii, area-weighted) at polar cosine
+/// `nu[i]` and every azimuth, the share s of its path through the layer that lies inside the
+/// cylinder of radius `a` and height `t` (below 1 when a ray from inside the dot leaves through
+/// its wall, above 0 when one from beside it enters through it). Returned per ring as
 /// (x, w) pairs, x = s / nu[i] (the path inside in units of t) and w the share of the rays of
 /// direction i, s binned in [`CHORD_BINS`] bins by its mean (exact for a faint dot, whose
 /// effect is linear in x).
@@ -1271,6 +1274,12 @@ fn chord_paths(edges: &[f64], a: f64, t: f64, nu: &[f64]) -> Vec<Vec<Vec<(f64, f
         (0.0, 8.0 / 9.0),
         (0.774_596_669_241_483_4, 5.0 / 9.0),
     ];
+    let azimuths: Vec<(f64, f64)> = (0..CHORD_AZIMUTHS)
+        .map(|k| {
+            let phi = std::f64::consts::PI * (k as f64 + 0.5) / CHORD_AZIMUTHS as f64;
+            (phi.cos(), phi.sin())
+        })
+        .collect();
     (0..edges.len() - 1)
         .map(|j| {
             let (e0, e1) = (edges[j], edges[j + 1]);
@@ -1287,10 +1296,12 @@ fn chord_paths(edges: &[f64], a: f64, t: f64, nu: &[f64]) -> Vec<Vec<Vec<(f64, f
                     let run = t * (1.0 - mu * mu).max(0.0).sqrt() / mu;
                     let mut bins = [(0.0, 0.0); CHORD_BINS];
                     for &(rho, wr) in &radii {
-                        for k in 0..CHORD_AZIMUTHS {
-                            let phi =
-                                std::f64::consts::PI * (k as f64 + 0.5) / CHORD_AZIMUTHS as f64;
-                            let s = inside_share(rho, a, run, phi);
+                        if rho - a >= run {
+                            // Too far for this direction to reach the dot.
+                            continue;
+                        }
+                        for &(cos, sin) in &azimuths {
+                            let s = inside_share(rho, a, run, cos, sin);
                             if s > 0.0 {
                                 let b = ((s * CHORD_BINS as f64) as usize).min(CHORD_BINS - 1);
                                 let w = wr / wsum / CHORD_AZIMUTHS as f64;
@@ -1309,17 +1320,17 @@ fn chord_paths(edges: &[f64], a: f64, t: f64, nu: &[f64]) -> Vec<Vec<Vec<(f64, f
         .collect()
 }
 
-/// The share of a horizontal run of length `run` from radius `rho` at azimuth `phi` (from the
-/// outward radial direction) that lies within radius `a`.
-fn inside_share(rho: f64, a: f64, run: f64, phi: f64) -> f64 {
+/// The share of a horizontal run of length `run` from radius `rho` at azimuth phi (from the
+/// outward radial direction; its cosine and sine) that lies within radius `a`.
+fn inside_share(rho: f64, a: f64, run: f64, cos: f64, sin: f64) -> f64 {
     if run < 1e-12 {
         return if rho < a { 1.0 } else { 0.0 };
     }
-    let disc = a * a - (rho * phi.sin()).powi(2);
+    let disc = a * a - (rho * sin).powi(2);
     if disc <= 0.0 {
         return 0.0;
     }
-    let (c, sq) = (rho * phi.cos(), disc.sqrt());
+    let (c, sq) = (rho * cos, disc.sqrt());
     let u0 = ((-c - sq) / run).max(0.0);
     let u1 = ((-c + sq) / run).min(1.0);
     (u1 - u0).max(0.0)
