@@ -231,8 +231,6 @@ pub fn finite_look(
     let k = site.layers(&DotPigment::none(), 0)?.len() - 2;
     let mut mean = [0.0; GRID_LEN];
     let mut sheet = [0.0; GRID_LEN];
-    let mut deficit = [0.0; GRID_LEN];
-    let mut bare_r = [0.0; GRID_LEN];
     let radii = model.profile_radius_mm();
     let mut profile = vec![[0.0; GRID_LEN]; radii.len()];
     for (i, band) in model.bands().iter().enumerate() {
@@ -240,8 +238,6 @@ pub fn finite_look(
         let a = band.solve(&interior)?;
         mean[i] = a.mean;
         sheet[i] = a.sheet;
-        deficit[i] = a.deficit_mm2;
-        bare_r[i] = a.bare;
         for (p, v) in profile.iter_mut().zip(&a.profile) {
             p[i] = *v;
         }
