@@ -32,12 +32,13 @@ fn column(
     (bare, k, dotted[k])
 }
 
+/// The fast model of one band's column with a dot of `diameter` mm in layer `k`.
+fn model(bare: &[Layer], k: usize, diameter: f64) -> FiniteDot {
+    FiniteDot::new(&[bare.to_vec()], Below::SemiInfinite, 1.4, k, diameter).unwrap()
+}
+
 fn fast(bare: &[Layer], k: usize, interior: &Layer, diameter: f64) -> tinct::optics::dot::DotBand {
-    FiniteDot::new(&[bare.to_vec()], Below::SemiInfinite, 1.4, k, diameter)
-        .unwrap()
-        .bands()[0]
-        .solve(interior)
-        .unwrap()
+    model(bare, k, diameter).bands()[0].solve(interior).unwrap()
 }
 
 #[test]
@@ -541,10 +542,8 @@ fn the_mean_alone_is_the_full_solves_mean() {
         for band in [4, 19, 34] {
             let (bare, k, interior) = column("III", 0.1, pigment, load, band);
             for d in [0.05, 0.25, 1.0] {
-                let model =
-                    FiniteDot::new(std::slice::from_ref(&bare), Below::SemiInfinite, 1.4, k, d)
-                        .unwrap();
-                let b = &model.bands()[0];
+                let prepared = model(&bare, k, d);
+                let b = &prepared.bands()[0];
                 let full = b.solve(&interior).unwrap().mean;
                 let alone = b.mean(&interior).unwrap();
                 assert!(
@@ -630,14 +629,7 @@ fn patterns_add_lone_dots_when_sparse_and_shade_each_other_when_dense() {
         ("iron-oxide-red", 3.0, 9, 0.3),
     ] {
         let (bare, k, interior) = column("III", depth, pigment, load, band);
-        let fd = FiniteDot::new(
-            std::slice::from_ref(&bare),
-            Below::SemiInfinite,
-            1.4,
-            k,
-            0.25,
-        )
-        .unwrap();
+        let fd = model(&bare, k, 0.25);
         let lone = fd.bands()[0].solve(&interior).unwrap();
         let far = fd.pattern(2.0).unwrap();
         let l = far.look(0, &interior).unwrap();
@@ -674,14 +666,7 @@ fn patterns_add_lone_dots_when_sparse_and_shade_each_other_when_dense() {
             "{pigment}: {last:?} {lone:?}"
         );
     }
-    let fd = FiniteDot::new(
-        std::slice::from_ref(&column("III", 0.1, "carbon-black", 3.0, 19).0),
-        Below::SemiInfinite,
-        1.4,
-        2,
-        0.25,
-    )
-    .unwrap();
+    let fd = model(&column("III", 0.1, "carbon-black", 3.0, 19).0, 2, 0.25);
     assert!(fd.pattern(0.2).is_err() && fd.pattern(f64::NAN).is_err());
 }
 
@@ -700,14 +685,7 @@ fn patterns_agree_with_a_periodic_monte_carlo() {
         ("I", "carbon-black", 5.0, 9, 0.3, 0.35, 0.008, 0.006),
     ] {
         let (bare, k, interior) = column(skin, depth, pigment, load, band);
-        let fd = FiniteDot::new(
-            std::slice::from_ref(&bare),
-            Below::SemiInfinite,
-            1.4,
-            k,
-            0.25,
-        )
-        .unwrap();
+        let fd = model(&bare, k, 0.25);
         let l = fd.pattern(spacing).unwrap().look(0, &interior).unwrap();
         let mc = DotMonteCarlo::new(&bare, Below::SemiInfinite, 1.4, k, 0.125, interior)
             .unwrap()

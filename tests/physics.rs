@@ -140,6 +140,27 @@ proptest! {
     }
 }
 
+/// The worst CIEDE2000 between a site's coarse and full colours over the built-in pigments
+/// and loads from trace to undiluted; each within 0.6.
+fn coarse_vs_full(site: &tinct::optics::skin::DotSite, what: &str) -> f64 {
+    let mut worst: f64 = 0.0;
+    for p in Catalog::builtin().pigments() {
+        for load in [0.05, 0.5, 3.0, 17.0] {
+            let d = tinct::appearance::pigment_optics(&[Component {
+                pigment: p,
+                load_g_m2: load,
+            }])
+            .unwrap();
+            let full = table().lab(&site.reflectance(&d).unwrap());
+            let coarse = table().lab(&site.reflectance_coarse(&d).unwrap());
+            let de = tinct::difference::ciede2000(full, coarse, 1.0, 1.0, 1.0);
+            worst = worst.max(de);
+            assert!(de < 0.6, "{what}: {} {load}: {de}", p.id);
+        }
+    }
+    worst
+}
+
 #[test]
 fn coarse_solutions_steer_close_to_the_full_ones() {
     // The search steers by DotSite::reflectance_coarse (fewer directions, every other band)
@@ -152,20 +173,7 @@ fn coarse_solutions_steer_close_to_the_full_ones() {
         let s = skin(pt);
         for depth in [0.0, 0.3, 1.0] {
             let site = s.site(depth, 0.1).unwrap();
-            for p in Catalog::builtin().pigments() {
-                for load in [0.05, 0.5, 3.0, 17.0] {
-                    let d = tinct::appearance::pigment_optics(&[Component {
-                        pigment: p,
-                        load_g_m2: load,
-                    }])
-                    .unwrap();
-                    let full = table().lab(&site.reflectance(&d).unwrap());
-                    let coarse = table().lab(&site.reflectance_coarse(&d).unwrap());
-                    let de = tinct::difference::ciede2000(full, coarse, 1.0, 1.0, 1.0);
-                    worst = worst.max(de);
-                    assert!(de < 0.6, "{pt} {} {load} at {depth}: {de}", p.id);
-                }
-            }
+            worst = worst.max(coarse_vs_full(&site, &format!("{pt} at {depth}")));
         }
     }
     eprintln!("coarse vs full: worst dE00 {worst}");
@@ -180,20 +188,7 @@ fn coarse_finite_dots_steer_close_to_the_full_ones() {
         let s = skin(pt);
         for depth in [0.05, 0.3] {
             let site = s.site(depth, 0.1).unwrap().with_dot_diameter(0.25).unwrap();
-            for p in Catalog::builtin().pigments() {
-                for load in [0.05, 0.5, 3.0, 17.0] {
-                    let d = tinct::appearance::pigment_optics(&[Component {
-                        pigment: p,
-                        load_g_m2: load,
-                    }])
-                    .unwrap();
-                    let full = table().lab(&site.reflectance(&d).unwrap());
-                    let coarse = table().lab(&site.reflectance_coarse(&d).unwrap());
-                    let de = tinct::difference::ciede2000(full, coarse, 1.0, 1.0, 1.0);
-                    worst = worst.max(de);
-                    assert!(de < 0.6, "{pt} {} {load} at {depth}: {de}", p.id);
-                }
-            }
+            worst = worst.max(coarse_vs_full(&site, &format!("{pt} at {depth}")));
         }
     }
     eprintln!("finite coarse vs full: worst dE00 {worst}");

@@ -135,6 +135,13 @@ pub const KERNEL_STRIDE: usize = 14;
 pub const KERNEL_PHOTONS: u64 = 10_000;
 const KERNEL_SEED: u64 = 0x5EED_D075;
 
+/// Three-point Gauss-Legendre rule on [-1, 1]: (node, weight).
+const GAUSS3: [(f64, f64); 3] = [
+    (-0.774_596_669_241_483_4, 5.0 / 9.0),
+    (0.0, 8.0 / 9.0),
+    (0.774_596_669_241_483_4, 5.0 / 9.0),
+];
+
 /// The geometry of the rings and their overlap with kernel steps, shared by every band.
 #[derive(Debug, Clone)]
 struct Rings {
@@ -207,15 +214,10 @@ impl Rings {
             .collect();
         let ke = kernel_edges();
         // Three points per kernel bin, weighted by s (the step density is per area within a bin).
-        let gl = [
-            (-0.774_596_669_241_483_4, 5.0 / 9.0),
-            (0.0, 8.0 / 9.0),
-            (0.774_596_669_241_483_4, 5.0 / 9.0),
-        ];
         let overlap = (0..KERNEL_BINS)
             .map(|b| {
                 let (s0, s1) = (ke[b], ke[b + 1]);
-                let pts: Vec<(f64, f64)> = gl
+                let pts: Vec<(f64, f64)> = GAUSS3
                     .iter()
                     .map(|&(x, w)| {
                         let s = 0.5 * (s0 + s1) + 0.5 * (s1 - s0) * x;
@@ -290,11 +292,6 @@ impl Rings {
             .collect();
         let cell = spacing * spacing;
         // Sample points of each ring, weights summing to 1 per ring.
-        let gl = [
-            (-0.774_596_669_241_483_4, 5.0 / 9.0),
-            (0.0, 8.0 / 9.0),
-            (0.774_596_669_241_483_4, 5.0 / 9.0),
-        ];
         const AZIMUTHS: usize = 8;
         const DIRECTIONS: usize = 16;
         let quarter = std::f64::consts::FRAC_PI_4;
@@ -302,7 +299,7 @@ impl Rings {
             .map(|i| {
                 let (e0, e1) = (edges[i], edges[i + 1]);
                 let mut pts = Vec::new();
-                for &(x, wr) in &gl {
+                for &(x, wr) in &GAUSS3 {
                     let rho = 0.5 * (e0 + e1) + 0.5 * (e1 - e0) * x;
                     let phi0 = if rho > h { (h / rho).acos() } else { 0.0 };
                     if phi0 >= quarter {
@@ -345,7 +342,7 @@ impl Rings {
                     }
                     return m;
                 }
-                let steps: Vec<(f64, f64)> = gl
+                let steps: Vec<(f64, f64)> = GAUSS3
                     .iter()
                     .map(|&(x, w)| {
                         let st = 0.5 * (s0 + s1) + 0.5 * (s1 - s0) * x;
@@ -703,12 +700,16 @@ fn ring_escapes<const N: usize>(
 }
 
 /// Escape per unit launched flux density for a source uniform over the first `k` rings (the
-/// dot's disc, or a pattern's whole cell): the area-weighted mean of [`ring_escapes`] over
-/// them, in one solve.
-fn source_escape<const N: usize>(b: &FiniteDotBand<N>, layer: &RingLayer, k: usize) -> Option<f64> {
+/// dot's disc, or a pattern's whole cell; `din`: [`launch`]): the area-weighted mean of
+/// [`ring_escapes`] over them, in one solve.
+fn source_escape<const N: usize>(
+    b: &FiniteDotBand<N>,
+    layer: &RingLayer,
+    din: &[f64],
+    k: usize,
+) -> Option<f64> {
     let n = layer.r.len();
     let lu = chain_matrix(b, layer).lu();
-    let din = launch(b, k);
     let mut rhs = nalgebra::DVector::<f64>::zeros(2 * n);
     for j in 0..n {
         rhs[j] = layer.r_first[j] * din[j];
@@ -1269,11 +1270,6 @@ const CHORD_BINS: usize = 8;
 /// direction i, s binned in [`CHORD_BINS`] bins by its mean (exact for a faint dot, whose
 /// effect is linear in x).
 fn chord_paths(edges: &[f64], a: f64, t: f64, nu: &[f64]) -> Vec<Vec<Vec<(f64, f64)>>> {
-    let gl = [
-        (-0.774_596_669_241_483_4, 5.0 / 9.0),
-        (0.0, 8.0 / 9.0),
-        (0.774_596_669_241_483_4, 5.0 / 9.0),
-    ];
     let azimuths: Vec<(f64, f64)> = (0..CHORD_AZIMUTHS)
         .map(|k| {
             let phi = std::f64::consts::PI * (k as f64 + 0.5) / CHORD_AZIMUTHS as f64;
@@ -1283,7 +1279,7 @@ fn chord_paths(edges: &[f64], a: f64, t: f64, nu: &[f64]) -> Vec<Vec<Vec<(f64, f
     (0..edges.len() - 1)
         .map(|j| {
             let (e0, e1) = (edges[j], edges[j + 1]);
-            let radii: Vec<(f64, f64)> = gl
+            let radii: Vec<(f64, f64)> = GAUSS3
                 .iter()
                 .map(|&(x, w)| {
                     let rho = 0.5 * (e0 + e1) + 0.5 * (e1 - e0) * x;
@@ -1448,12 +1444,13 @@ impl<const N: usize> FiniteDotBand<N> {
             message: "the finite-dot chain of the bare medium is singular".into(),
         };
         self.bare_escape = ring_escapes(self, &bare_layer, n).ok_or_else(singular)?;
-        self.bare_disc_escape =
-            source_escape(self, &bare_layer, RINGS_INSIDE).ok_or_else(singular)?;
-        self.bare_cell_escape = source_escape(self, &bare_layer, n).ok_or_else(singular)?;
-        self.update = Update::new(self, &bare_layer, radius);
         self.din_disc = launch(self, RINGS_INSIDE);
         self.din_cell = launch(self, n);
+        self.bare_disc_escape =
+            source_escape(self, &bare_layer, &self.din_disc, RINGS_INSIDE).ok_or_else(singular)?;
+        self.bare_cell_escape =
+            source_escape(self, &bare_layer, &self.din_cell, n).ok_or_else(singular)?;
+        self.update = Update::new(self, &bare_layer, radius);
         Ok(())
     }
 
@@ -1618,7 +1615,7 @@ impl<const N: usize> FiniteDotBand<N> {
             .and_then(|u| u.source_escape(self, layer, self.tissue, din, k));
         match fast {
             Some(e) => Ok(e),
-            None => source_escape(self, layer, k).ok_or_else(singular),
+            None => source_escape(self, layer, din, k).ok_or_else(singular),
         }
     }
 }

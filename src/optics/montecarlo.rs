@@ -103,6 +103,18 @@ pub struct DotTally {
     pub photons: u64,
 }
 
+/// `photons` in 1..=[`MAX_PHOTONS`].
+fn check_photons(photons: u64) -> Result<(), InputError> {
+    if photons == 0 || photons > MAX_PHOTONS {
+        return Err(InputError::OutOfRange {
+            field: "photons".into(),
+            value: photons as f64,
+            expected: format!("1 to {MAX_PHOTONS}"),
+        });
+    }
+    Ok(())
+}
+
 /// The Monte Carlo's answer for a grid of dots ([`DotMonteCarlo::run_pattern`]): diffuse
 /// reflectances, specular excluded.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -212,13 +224,7 @@ impl DotMonteCarlo {
     /// # Errors
     /// `photons` not in 1..=[`MAX_PHOTONS`]; no period set.
     pub fn run_pattern(&self, photons: u64, seed: u64) -> Result<PatternTally, InputError> {
-        if photons == 0 || photons > MAX_PHOTONS {
-            return Err(InputError::OutOfRange {
-                field: "photons".into(),
-                value: photons as f64,
-                expected: format!("1 to {MAX_PHOTONS}"),
-            });
-        }
+        check_photons(photons)?;
         if !self.period_mm.is_finite() {
             return Err(InputError::Invalid {
                 field: "dot spacing (mm)".into(),
@@ -300,13 +306,7 @@ impl DotMonteCarlo {
     /// # Errors
     /// `photons` not in 1..=[`MAX_PHOTONS`].
     pub fn run(&self, photons: u64, seed: u64) -> Result<DotTally, InputError> {
-        if photons == 0 || photons > MAX_PHOTONS {
-            return Err(InputError::OutOfRange {
-                field: "photons".into(),
-                value: photons as f64,
-                expected: format!("1 to {MAX_PHOTONS}"),
-            });
-        }
+        check_photons(photons)?;
         let a = self.radius_mm;
         // A whole-layer dot has no ring and one bin.
         let finite = a.is_finite();
@@ -401,13 +401,7 @@ impl DotMonteCarlo {
         seed: u64,
         launch_radius_mm: f64,
     ) -> Result<(f64, f64), InputError> {
-        if photons == 0 || photons > MAX_PHOTONS {
-            return Err(InputError::OutOfRange {
-                field: "photons".into(),
-                value: photons as f64,
-                expected: format!("1 to {MAX_PHOTONS}"),
-            });
-        }
+        check_photons(photons)?;
         if !launch_radius_mm.is_finite() || launch_radius_mm < self.radius_mm {
             return Err(InputError::OutOfRange {
                 field: "launch_radius_mm".into(),
