@@ -19,6 +19,10 @@
 //!   group, fit with 95 % intervals on all cores, assemble and write the parameter table
 //!   (target: under 1 s on 2 cores).
 //!
+//! - the skin fitted to a measured spectrum (issue 13; target: under 100 ms): three spectra of
+//!   the NIST skin set (tests/data), light to dark, each fitted from scratch, and a measured
+//!   colour alone.
+//!
 //! Run: `cargo bench --bench colour`.
 
 use std::hint::black_box;
@@ -423,8 +427,45 @@ fn bench_finite_dot(c: &mut Criterion) {
     g.finish();
 }
 
+fn bench_skin_fit(c: &mut Criterion) {
+    use tinct::optics::fit::{fit_skin, SkinTarget};
+    use tinct::optics::km::Specular;
+    use tinct::optics::skin::SkinParams;
+    let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/nist_skin_reflectance.csv"
+    ))
+    .unwrap();
+    let nist = tinct::io::read_spectra_csv(&bytes, false).unwrap();
+    let start = SkinParams {
+        specular: Specular::Included,
+        ..SkinParams::fitzpatrick("III").unwrap()
+    };
+    let mut g = c.benchmark_group("skin_fit");
+    g.sample_size(20);
+    for id in ["nist_21", "nist_1", "nist_61"] {
+        let s = nist
+            .rows
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .spectrum
+            .to_spectrum();
+        g.bench_function(format!("spectrum_{id}"), |b| {
+            b.iter(|| fit_skin(start, SkinTarget::Spectrum(black_box(&s), table)).unwrap())
+        });
+    }
+    let lab = Lab::new(62.0, 11.0, 17.0);
+    g.bench_function("colour_lab_62_11_17", |b| {
+        b.iter(|| fit_skin(start, SkinTarget::Lab(black_box(lab), table)).unwrap())
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    bench_skin_fit,
     bench_delta_e,
     bench_spectrum_to_lab,
     bench_appearance,

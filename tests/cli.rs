@@ -426,7 +426,7 @@ fn appear_answers_with_dot_skin_contrast_and_cast() {
         "lab(62 11 17)",
         "--json",
     ]));
-    assert!(v["skin"]["fit_delta_e"].as_f64().unwrap() <= 0.5);
+    assert!(v["skin"]["fit"]["delta_e"].as_f64().unwrap() <= 0.5);
     assert!(
         (v["components"][0]["load_g_m2"].as_f64().unwrap() - 25.3 * 2.0 / 3.0 / 7.0).abs() < 1e-9
     );
@@ -533,7 +533,7 @@ fn appear_fits_a_measured_skin_spectrum() {
         .as_str()
         .unwrap()
         .starts_with("fitted to a measured spectrum"));
-    assert!(v["skin"]["fit_delta_e"].as_f64().unwrap() < 3.0);
+    assert!(v["skin"]["fit"]["delta_e"].as_f64().unwrap() < 3.0);
 }
 
 #[test]

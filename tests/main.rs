@@ -14,4 +14,5 @@ mod physics;
 mod properties;
 mod readme;
 mod reference;
+mod skin_fit;
 mod transport;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use tinct::appearance::{appear, finite_look, resolve_skin, Component};
+use tinct::appearance::{appear, finite_look, Component};
 use tinct::colorimetry::spaces::lab_to_lch;
 use tinct::colorimetry::text::{fmt_num, format_lab, format_lch};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
@@ -12,7 +12,7 @@ use tinct::pigment::{Deposition, Dilution};
 use tinct::InputError;
 
 use super::pigments::load_catalog;
-use super::{emit, emit_json, skin_input, swatch, CliError};
+use super::{emit, emit_json, skin_json, swatch, CliError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,10 +23,8 @@ pub struct Args {
     /// converted to a healed load by the deposition model (see `tinct pigments --help`).
     #[arg(long = "dilution", value_name = "ID:P:D")]
     pub dilutions: Vec<String>,
-    /// The client's skin: fitzpatrick:I .. fitzpatrick:VI, a measured colour such as
-    /// "lab(62 11 17)", or a CSV file with a measured reflectance spectrum (first row).
-    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
-    pub skin: String,
+    #[command(flatten)]
+    pub skin: super::SkinArgs,
     /// Depth of the dot below the dermo-epidermal junction, e.g. 0.3mm or 300um.
     #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
     pub depth: String,
@@ -39,9 +37,6 @@ pub struct Args {
     /// Standard observer: 10 (CIE 1964, usual for skin colour) or 2.
     #[arg(long, default_value = "10", value_name = "DEGREES")]
     pub observer: String,
-    /// How far (dE00) a fitted measured skin may be from the measurement.
-    #[arg(long, default_value_t = 0.5, value_name = "DE00")]
-    pub skin_tolerance: f64,
     /// Extra catalog entries (TOML); repeatable.
     #[arg(long, value_name = "FILE")]
     pub catalog: Vec<PathBuf>,
@@ -170,16 +165,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     }
     let depth = parse_mm("depth", &a.depth)?;
     let thickness = parse_mm("thickness", &a.thickness)?;
-    if !(a.skin_tolerance.is_finite() && a.skin_tolerance > 0.0) {
-        return Err(InputError::OutOfRange {
-            field: "skin-tolerance".into(),
-            value: a.skin_tolerance,
-            expected: "a dE00 above 0".into(),
-        }
-        .into());
-    }
-    let input = skin_input(&a.skin)?;
-    let skin = resolve_skin(&input, table, a.skin_tolerance)?;
+    let skin = a.skin.resolve(table)?;
     let site = skin.optics.site(depth, thickness)?;
     let r = appear(&skin.optics, &site, &components, table)?;
     let finite = match &a.dot_diameter {
@@ -256,14 +242,12 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "dot": {"lab": r.dot.lab, "lch": [lch.l, lch.c, lch.h], "srgb": r.dot.srgb,
                     "in_srgb_gamut": r.dot.in_srgb_gamut,
                     "reflectance": r.dot_spectrum.values().to_vec()},
-            "skin": {"lab": r.skin.lab, "srgb": r.skin.srgb, "ita": r.ita,
-                     "ita_class": r.ita_class.name(), "source": skin.description,
-                     "fit_delta_e": skin.fit_delta_e,
-                     "melanosome_fraction": skin.params.melanosome_fraction,
-                     "eumelanin_share": skin.params.eumelanin_share,
-                     "blood_fraction": skin.params.blood_fraction,
-                     "oxygen_saturation": skin.params.oxygen_saturation,
-                     "reflectance": r.skin_spectrum.values().to_vec()},
+            "skin": {
+                "lab": r.skin.lab, "srgb": r.skin.srgb, "ita": r.ita,
+                "ita_class": r.ita_class.name(), "source": skin.description,
+                "parameters": skin_json(&skin).0, "fit": skin_json(&skin).1,
+                "reflectance": r.skin_spectrum.values().to_vec(),
+            },
             "model": model,
             "contrast_delta_e": r.contrast_delta_e,
             "finite": finite.as_ref().map(|f| {
@@ -316,8 +300,15 @@ pub fn run(a: Args) -> Result<(), CliError> {
         r.skin.srgb,
         fmt_num(r.ita, 1),
         r.ita_class.name(),
-        skin.fit_delta_e
-            .map(|d| format!(", model fitted within dE00 {}", fmt_num(d, 2)))
+        skin.fit
+            .as_ref()
+            .map(|f| format!(
+                ", model fitted within dE00 {}{}",
+                fmt_num(f.delta_e, 2),
+                f.spectral_rms
+                    .map(|r| format!(" and reflectance RMS {}", fmt_num(r, 4)))
+                    .unwrap_or_default()
+            ))
             .unwrap_or_default()
     ));
     s.push_str(&format!(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use tinct::appearance::{resolve_skin, Component, ResolvedSkin};
+use tinct::appearance::{Component, ResolvedSkin};
 use tinct::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab, ColourText};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
@@ -19,7 +19,7 @@ use tinct::InputError;
 
 use super::appear::parse_mm;
 use super::pigments::load_catalog;
-use super::{emit, emit_json, skin_input, CliError};
+use super::{emit, emit_json, CliError};
 
 /// Flags shared by `fade` and `schedule`.
 #[derive(Debug, clap::Args)]
@@ -28,10 +28,8 @@ pub struct Common {
     /// written by `tinct match --json` (its first recipe, and its target).
     #[arg(long, value_name = "RECIPE")]
     pub recipe: String,
-    /// The client's skin: fitzpatrick:I .. VI, a measured colour such as "lab(62 11 17)", or a
-    /// spectrum CSV file.
-    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
-    pub skin: String,
+    #[command(flatten)]
+    pub skin: super::SkinArgs,
     /// Sun exposure: a preset (indoor, mixed, outdoor-worker, high-uv) or a TOML profile file
     /// (fields: latitude_deg, altitude_m, ozone_du, cloud_oktas, workday_hours,
     /// workdays_per_week, day_off_hours, holiday_days, holiday_hours, holiday_latitude_deg,
@@ -82,9 +80,6 @@ pub struct Common {
     /// Standard observer: 10 or 2.
     #[arg(long, default_value = "10", value_name = "DEGREES")]
     pub observer: String,
-    /// How far (dE00) a fitted measured skin may be from the measurement.
-    #[arg(long, default_value_t = 0.5, value_name = "DE00")]
-    pub skin_tolerance: f64,
     /// Extra catalog entries (TOML); repeatable.
     #[arg(long, value_name = "FILE")]
     pub catalog: Vec<PathBuf>,
@@ -407,15 +402,7 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
     let (photo, grade_source) = photodegradation(&catalog, &grades, &pigments)?;
     let depth = parse_mm("depth", &a.depth)?;
     let thickness = parse_mm("thickness", &a.thickness)?;
-    if !(a.skin_tolerance.is_finite() && a.skin_tolerance > 0.0) {
-        return Err(InputError::OutOfRange {
-            field: "skin-tolerance".into(),
-            value: a.skin_tolerance,
-            expected: "a dE00 above 0".into(),
-        }
-        .into());
-    }
-    let skin = resolve_skin(&skin_input(&a.skin)?, table, a.skin_tolerance)?;
+    let skin = a.skin.resolve(table)?;
     let site = super::appear::sized_site(
         skin.optics.site(depth, thickness)?,
         a.dot_diameter.as_deref(),
@@ -728,7 +715,7 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
 
 fn input_paths(a: &Common) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = a.catalog.clone();
-    for t in [&a.recipe, &a.exposure, &a.skin] {
+    for t in [&a.recipe, &a.exposure, &a.skin.skin] {
         let p = PathBuf::from(t);
         if p.exists() {
             v.push(p);

@@ -420,7 +420,12 @@ fn optic(
             load_g_m2: w,
         });
     }
-    let sk = resolve_skin(&skin_input(skin)?, table, 0.5)?;
+    let sk = resolve_skin(
+        &skin_input(skin)?,
+        table,
+        tinct::appearance::DEFAULT_SKIN_TOLERANCE,
+        tinct::optics::km::Specular::Excluded,
+    )?;
     let site = sk.optics.site(depth, 0.1)?;
     let pigment = pigment_optics(&comps)?;
     Ok(Optic { site, pigment })

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use tinct::appearance::{appear, resolve_skin, Component};
+use tinct::appearance::{appear, Component};
 use tinct::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
@@ -16,14 +16,12 @@ use tinct::InputError;
 
 use super::appear::parse_mm;
 use super::pigments::load_catalog;
-use super::{emit, emit_json, skin_input, swatch, CliError, EXIT_FAILED};
+use super::{emit, emit_json, swatch, CliError, EXIT_FAILED};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The client's skin: fitzpatrick:I .. VI, a measured colour such as "lab(62 11 17)", or a
-    /// spectrum CSV file.
-    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
-    pub skin: String,
+    #[command(flatten)]
+    pub skin: super::SkinArgs,
     /// Hair colour: a preset (black, dark-brown) or a measured colour such as "lab(30 5 8)".
     #[arg(long, value_name = "HAIR", allow_hyphen_values = true)]
     pub hair: Option<String>,
@@ -85,9 +83,6 @@ pub struct Args {
     /// Exit 1 when no recipe comes within this dE00 (the closest is still printed).
     #[arg(long, value_name = "DE00")]
     pub tolerance: Option<f64>,
-    /// How far (dE00) a fitted measured skin may be from the measurement.
-    #[arg(long, default_value_t = 0.5, value_name = "DE00")]
-    pub skin_tolerance: f64,
     /// Write an SVG with the target, the skin and the top recipes side by side.
     #[arg(long, value_name = "FILE")]
     pub swatch: Option<PathBuf>,
@@ -279,7 +274,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     };
     let depth = parse_mm("depth", &a.depth)?;
     let thickness = parse_mm("thickness", &a.thickness)?;
-    let skin = resolve_skin(&skin_input(&a.skin)?, table, a.skin_tolerance)?;
+    let skin = a.skin.resolve(table)?;
     let skin_lab = table.lab(&skin.optics.reflectance());
     // Target and the skin the dot sits in.
     let intent = a.intent.trim().to_ascii_lowercase();
@@ -339,7 +334,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             }
             "scar" => {
                 let scar = match &a.scar_skin {
-                    Some(t) => resolve_skin(&skin_input(t)?, table, a.skin_tolerance)?.optics,
+                    Some(t) => a.skin.resolve_other(t, table)?.optics,
                     None => SkinOptics::new(tinct::optics::skin::SkinParams {
                         melanosome_fraction: 0.0,
                         ..skin.params

@@ -208,6 +208,88 @@ pub fn swatch(hex: &str) -> String {
     )
 }
 
+/// The client's skin and how a measured one is fitted; shared by appear, match and fade.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SkinArgs {
+    /// The client's skin: fitzpatrick:I .. fitzpatrick:VI, a measured colour such as
+    /// "lab(62 11 17)", or a CSV file with a measured reflectance spectrum (first row). A measured
+    /// skin is fitted: melanin, carotene, epidermis, blood and dermal scattering within their
+    /// published ranges, to the spectrum's shape and colour (or the colour alone).
+    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
+    pub skin: String,
+    /// How far (dE00) a fitted measured skin may be from the measurement.
+    #[arg(long, default_value_t = tinct::appearance::DEFAULT_SKIN_TOLERANCE, value_name = "DE00")]
+    pub skin_tolerance: f64,
+    /// How the measured skin was read: sce (specular excluded, d/8 SCE; the default) or sci
+    /// (specular included, as integrating spheres with the specular port closed and NIST's skin
+    /// set read). Predictions are specular excluded either way.
+    #[arg(long, default_value = "sce", value_name = "SCE|SCI")]
+    pub skin_specular: String,
+}
+
+impl SkinArgs {
+    /// The skin, fitted when measured.
+    pub fn resolve(
+        &self,
+        table: &tinct::WeightingTable,
+    ) -> Result<tinct::appearance::ResolvedSkin, CliError> {
+        self.resolve_other(&self.skin, table)
+    }
+
+    /// Another skin (`text` as `--skin` takes it) with these fitting settings.
+    pub fn resolve_other(
+        &self,
+        text: &str,
+        table: &tinct::WeightingTable,
+    ) -> Result<tinct::appearance::ResolvedSkin, CliError> {
+        use tinct::optics::km::Specular;
+        let measured = match self.skin_specular.trim().to_ascii_lowercase().as_str() {
+            "sce" | "excluded" => Specular::Excluded,
+            "sci" | "included" => Specular::Included,
+            _ => {
+                return Err(InputError::Malformed {
+                    field: "skin-specular".into(),
+                    value: self.skin_specular.clone(),
+                    expected: "sce (specular excluded) or sci (specular included)".into(),
+                }
+                .into())
+            }
+        };
+        Ok(tinct::appearance::resolve_skin(
+            &skin_input(text)?,
+            table,
+            self.skin_tolerance,
+            measured,
+        )?)
+    }
+}
+
+/// A resolved skin's model parameters, and its fit when measured (`skin.fit` of the JSON
+/// outputs): `{"delta_e", "spectral_rms", "parameters", "at_bounds"}`.
+pub fn skin_json(skin: &tinct::appearance::ResolvedSkin) -> (serde_json::Value, serde_json::Value) {
+    use tinct::optics::fit::FREE;
+    let params: serde_json::Map<String, serde_json::Value> = FREE
+        .iter()
+        .map(|f| (f.name.to_string(), serde_json::json!(f.of(&skin.params))))
+        .collect();
+    let fit = skin.fit.as_ref().map(|f| {
+        serde_json::json!({
+            "delta_e": f.delta_e,
+            "spectral_rms": f.spectral_rms,
+            "parameters": FREE
+                .iter()
+                .map(|p| (p.name.to_string(), serde_json::json!(p.of(&f.params))))
+                .collect::<serde_json::Map<_, _>>(),
+            "at_bounds": f.at_bounds,
+            "iterations": f.iterations,
+        })
+    });
+    (
+        serde_json::Value::Object(params),
+        fit.unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// The `--skin` argument: a preset, a colour, or a spectrum CSV file (its first row).
 pub fn skin_input(text: &str) -> Result<tinct::appearance::SkinInput, CliError> {
     if let Some(i) = tinct::appearance::SkinInput::parse(text)? {

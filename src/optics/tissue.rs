@@ -14,7 +14,8 @@
 //! | haemoglobin | mu_a = ln(10) e(lambda) x / 64500 cm^-1, x = 150 g/L (Prahl writes 2.303 for ln 10) | Prahl, OMLC tabulated molar extinction (Gratzer, Kollias); read (data/skin/hemoglobin_prahl.csv) |
 //! | reduced scattering | mu_s' = a' (f_Ray (lambda/500)^-4 + (1 - f_Ray)(lambda/500)^-b_Mie) | Jacques (2013) Phys. Med. Biol. 58 R37, eq. 2 and Table 2; secondary |
 //! | epidermis scattering | a' = 66.7 cm^-1, f_Ray = 0.29, b_Mie = 0.689 | Jacques (2013) Table 2; secondary |
-//! | dermis scattering | a' = 43.6 cm^-1, f_Ray = 0.41, b_Mie = 0.562 | Jacques (2013) Table 2; secondary |
+//! | dermis scattering (a skin's default; fitted per skin, [`super::fit`]) | mu_s' = a (lambda/500)^-b, a = 45.3 cm^-1, b = 1.292 (f_Ray = 0) | Salomatina et al. (2006) J. Biomed. Opt. 11, 064026, human dermis in vitro, as fitted in Jacques (2013) Table 1; read (Jacques 2013, in full). The same data's two-term fit, a' = 43.6, f_Ray 0.41, b_Mie 0.562 (Table 2), was the default before the fit needed an amplitude and a power; the two differ by under 5 % over 400-700 nm |
+//! | beta-carotene (epidermis) | mu_a = ln(10) e(lambda) C, C in mol/L (1 nmol/g taken as 1 umol/L) | PhotochemCAD 041 in hexane (Du et al. 1998, Photochem. Photobiol. 68, 141; Dixon et al. 2005, 81, 212) via Prahl, OMLC, 139500 cm^-1 M^-1 at 451 nm; read (data/skin/beta_carotene.csv, 10 nm band means). The term is Jacques (2013) eq. 12 (read), who notes the in-vivo spectrum "is expected to differ slightly" from hexane's |
 //! | anisotropy of epidermis and dermis | g = 0.8 (uncertain: 0.75-0.92) | Prahl (1988, PhD thesis, sec. 5 conclusions; read on OMLC): human dermis at 633 nm fits a Henyey-Greenstein g_HG = 0.92 with an average cosine of 0.87; Jacques, Alter & Prahl (1987, Lasers Life Sci. 1, 309): dermis g about 0.81 at 633 nm (secondary); Bruls & van der Leun (1984, Photochem. Photobiol. 40, 231): epidermal layers forward-scatter with g about 0.7-0.8 (secondary). 0.8 is a round value inside that range |
 //!
 //! # From the reduced to the full scattering coefficient
@@ -75,30 +76,67 @@ pub struct TissueConstants {
 
 impl Default for TissueConstants {
     fn default() -> Self {
-        TissueConstants {
-            eumelanin: (6.6e11, 3.33),
-            pheomelanin: (2.9e15, 4.75),
-            haemoglobin_g_per_l: 150.0,
-            epidermis_scattering: ScatteringLaw {
-                a_prime_per_cm: 66.7,
-                f_rayleigh: 0.29,
-                b_mie: 0.689,
-            },
-            dermis_scattering: ScatteringLaw {
-                a_prime_per_cm: 43.6,
-                f_rayleigh: 0.41,
-                b_mie: 0.562,
-            },
-            epidermis_g: 0.8,
-            dermis_g: 0.8,
-        }
+        Self::DEFAULT
     }
+}
+
+impl TissueConstants {
+    /// The published constants (the module table).
+    pub const DEFAULT: TissueConstants = TissueConstants {
+        eumelanin: (6.6e11, 3.33),
+        pheomelanin: (2.9e15, 4.75),
+        haemoglobin_g_per_l: 150.0,
+        epidermis_scattering: ScatteringLaw {
+            a_prime_per_cm: 66.7,
+            f_rayleigh: 0.29,
+            b_mie: 0.689,
+        },
+        dermis_scattering: ScatteringLaw {
+            a_prime_per_cm: 45.3,
+            f_rayleigh: 0.0,
+            b_mie: 1.292,
+        },
+        epidermis_g: 0.8,
+        dermis_g: 0.8,
+    };
 }
 
 /// Haemoglobin molar mass used with Prahl's table, g/mol.
 const HB_MOLAR_MASS: f64 = 64_500.0;
 
 const HEMOGLOBIN_TABLE: &str = include_str!("../../data/skin/hemoglobin_prahl.csv");
+
+const CAROTENE_TABLE: &str = include_str!("../../data/skin/beta_carotene.csv");
+
+/// Beta-carotene's decadic molar extinction on the grid, cm^-1/(mol/L) (the table is on the grid).
+fn carotene_extinction() -> &'static Bands {
+    static E: OnceLock<Bands> = OnceLock::new();
+    E.get_or_init(|| {
+        let mut out = [0.0; GRID_LEN];
+        let rows: Vec<(f64, f64)> = CAROTENE_TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .map(|line| {
+                let (w, e) = line
+                    .split_once(',')
+                    .expect("embedded table has two columns");
+                (
+                    w.trim().parse().expect("embedded table is numeric"),
+                    e.trim().parse().expect("embedded table is numeric"),
+                )
+            })
+            .collect();
+        for (o, nm) in out.iter_mut().zip(grid_wavelengths()) {
+            *o = rows
+                .iter()
+                .find(|r| r.0 == nm)
+                .expect("the carotene table is on the grid")
+                .1;
+        }
+        out
+    })
+}
 
 /// Molar extinction coefficients of oxy- and deoxyhaemoglobin on the grid, cm^-1/(mol/L)
 /// (Prahl's table is at 2 nm from 350 nm, so the grid's wavelengths are rows of it).
@@ -137,8 +175,14 @@ pub struct TissueSpectra {
     pub baseline: Bands,
     pub oxy_blood: Bands,
     pub deoxy_blood: Bands,
+    /// Beta-carotene's absorption per mol/L, cm^-1 (ln 10 times the decadic molar extinction).
+    pub carotene: Bands,
     pub epidermis_mu_s_prime: Bands,
     pub dermis_mu_s_prime: Bands,
+    /// The dermis's scattering law (a skin's own amplitude and power replace its a' and b).
+    pub dermis_scattering: ScatteringLaw,
+    /// The grid's wavelengths, nm.
+    pub wavelengths: Bands,
     pub epidermis_g: f64,
     pub dermis_g: f64,
 }
@@ -158,8 +202,11 @@ impl TissueSpectra {
             baseline: each(&|l| 0.244 + 85.3 * (-(l - 154.0) / 66.2).exp()),
             oxy_blood: blood(oxy_e),
             deoxy_blood: blood(deoxy_e),
+            carotene: carotene_extinction().map(|e| std::f64::consts::LN_10 * e),
             epidermis_mu_s_prime: each(&|l| c.epidermis_scattering.mu_s_prime(l)),
             dermis_mu_s_prime: each(&|l| c.dermis_scattering.mu_s_prime(l)),
+            dermis_scattering: c.dermis_scattering,
+            wavelengths: w,
             epidermis_g: c.epidermis_g,
             dermis_g: c.dermis_g,
         }
@@ -185,7 +232,10 @@ mod tests {
         assert!((t.oxy_blood[i(420)] - mu(480360.0)).abs() < 1e-9);
         assert!((t.deoxy_blood[i(660)] - mu(3226.56)).abs() < 1e-9);
         // Jacques 2013: mu_s'(500 nm) = a'.
-        assert!((t.dermis_mu_s_prime[i(500)] - 43.6).abs() < 1e-12);
+        assert!((t.dermis_mu_s_prime[i(500)] - 45.3).abs() < 1e-12);
+        // PhotochemCAD: beta-carotene's peak band, 139500 at 451 nm (band mean 136507).
+        assert!((t.carotene[i(450)] / std::f64::consts::LN_10 - 136_507.0).abs() < 1.0);
+        assert_eq!(t.carotene[i(600)], 0.0);
         assert!((t.epidermis_mu_s_prime[i(500)] - 66.7).abs() < 1e-12);
         // Melanin: about 680 cm^-1 at 500 nm (both of Jacques' forms).
         assert!(
