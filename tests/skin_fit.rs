@@ -100,7 +100,12 @@ fn appear_reports_the_fit_of_a_measured_spectrum() {
     let row = &table.rows[20];
     let input = dir.path().join("forearm.csv");
     let header: Vec<String> = table.wavelengths.iter().map(|w| format!("{w}")).collect();
-    let values: Vec<String> = row.spectrum.values().iter().map(|v| format!("{v}")).collect();
+    let values: Vec<String> = row
+        .spectrum
+        .values()
+        .iter()
+        .map(|v| format!("{v}"))
+        .collect();
     fs::write(
         &input,
         format!("id,{}\n{},{}\n", header.join(","), row.id, values.join(",")),
