@@ -62,9 +62,18 @@ pub fn pigment_optics(components: &[Component<'_>]) -> Result<DotPigment, InputE
 
 /// Adds `load_g_m2` of `pigment` to `dot`.
 pub fn add_pigment(dot: &mut DotPigment, pigment: &Pigment, load_g_m2: f64) {
+    let packable = pigment.density_g_cm3.filter(|d| *d > 0.0);
+    if let Some(rho) = packable {
+        dot.packable_volume_cm3_m2 += load_g_m2 / rho;
+    }
     for i in 0..GRID_LEN {
         dot.absorption[i] += pigment.mac_m2_g[i] * load_g_m2;
         let s = pigment.msc_m2_g[i] * load_g_m2;
+        if packable.is_some() {
+            dot.packable_absorption[i] += pigment.mac_m2_g[i] * load_g_m2;
+            dot.packable_scattering[i] += s;
+            dot.packable_scattering_g[i] += s * pigment.g[i];
+        }
         dot.scattering[i] += s;
         dot.scattering_g[i] += s * pigment.g[i];
     }

@@ -343,6 +343,8 @@ fn the_cli_calibrates_writes_an_entry_and_the_entry_works_everywhere() {
                 "my-red",
                 "--name",
                 "My red",
+                "--density",
+                "5.26",
                 "--json",
                 "--output",
             ])

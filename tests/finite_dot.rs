@@ -19,7 +19,13 @@ fn column(
     band: usize,
 ) -> (Vec<Layer>, usize, Layer) {
     let skin = SkinOptics::new(SkinParams::fitzpatrick(skin).unwrap()).unwrap();
-    let site = skin.site(depth_mm, 0.1).unwrap();
+    // Dispersed pigment: the interiors these tests were written for (the finite-dot optics
+    // does not depend on how the interior came about).
+    let site = skin
+        .site(depth_mm, 0.1)
+        .unwrap()
+        .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
+        .unwrap();
     let p = Catalog::builtin().get(pigment).unwrap();
     let pig = pigment_optics(&[Component {
         pigment: p,

@@ -10,6 +10,7 @@ mod finite_dot;
 #[cfg(feature = "tables")]
 mod fitting;
 mod matching;
+mod packaging;
 mod physics;
 mod properties;
 mod readme;

@@ -25,6 +25,8 @@ pub struct Args {
     pub dilutions: Vec<String>,
     #[command(flatten)]
     pub skin: super::SkinArgs,
+    #[command(flatten)]
+    pub packaging: super::PackagingArgs,
     /// Depth of the dot below the dermo-epidermal junction, e.g. 0.3mm or 300um.
     #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
     pub depth: String,
@@ -166,7 +168,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let depth = parse_mm("depth", &a.depth)?;
     let thickness = parse_mm("thickness", &a.thickness)?;
     let skin = a.skin.resolve(table)?;
-    let site = skin.optics.site(depth, thickness)?;
+    let site = a.packaging.apply(skin.optics.site(depth, thickness)?)?;
     let r = appear(&skin.optics, &site, &components, table)?;
     let finite = match &a.dot_diameter {
         None => None,
@@ -257,7 +259,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             }),
             "cool_cast": r.cool_cast,
             "components": components.iter().map(|c| json!({"pigment": c.pigment.id, "load_g_m2": c.load_g_m2})).collect::<Vec<_>>(),
-            "depth_mm": depth, "thickness_mm": thickness,
+            "depth_mm": depth, "thickness_mm": thickness, "packaging": a.packaging.json(),
             "total_load_g_m2": total,
             "as_dilution": as_dilution.map(|d| format!("1:{}", fmt_num(d.diluent_parts, 1))),
             "illuminant": viewing.illuminant.name(), "observer": viewing.observer.degrees(),

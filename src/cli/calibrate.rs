@@ -78,6 +78,11 @@ pub struct OpticalArgs {
     /// The entry's Colour Index name.
     #[arg(long, default_value = "unknown", value_name = "CI")]
     pub colour_index: String,
+    /// The pigment's solid density, g/cm^3 (e.g. 5.26 for hematite): skin packs pigment into
+    /// clusters by its volume (`tinct appear --help`, --cluster-um). Without it the entry is
+    /// taken as dispersed in skin, which reads darker than the same pigment packed.
+    #[arg(long, value_name = "G_CM3")]
+    pub density: Option<f64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -194,6 +199,8 @@ struct EntryOut {
     colour_index: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     blue_wool: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    density_g_cm3: Option<f64>,
     optics: OpticsOut,
     #[serde(skip_serializing_if = "Option::is_none")]
     photodegradation: Option<PhotodegradationEntry>,
@@ -258,6 +265,9 @@ fn provenance(l: &Loaded, a: &Common, method: &str, white_how: &str) -> toml::Ta
 
 fn optical(a: OpticalArgs) -> Result<(), CliError> {
     let c = &a.common;
+    if let Some(d) = a.density {
+        InputError::check_range("density", d, 0.01, 30.0, "g/cm^3, 0.01 to 30")?;
+    }
     let l = load(c)?;
     let (white_k, white_how, mut warnings) = white(&l, &c.white)?;
     let fit = calibrate_optical(&l.samples, &c.pigment, &white_k, l.surface)?;
@@ -298,6 +308,7 @@ fn optical(a: OpticalArgs) -> Result<(), CliError> {
         name: a.name.clone().unwrap_or_else(|| c.pigment.clone()),
         colour_index: a.colour_index.clone(),
         blue_wool: None,
+        density_g_cm3: a.density,
         optics: OpticsOut {
             model: "tabulated",
             wavelengths_nm: wl.clone(),
@@ -434,6 +445,7 @@ fn lightfastness(a: LightArgs) -> Result<(), CliError> {
         name: p.name.clone(),
         colour_index: p.colour_index.clone(),
         blue_wool: lf.blue_wool.map(|g| g.round().clamp(1.0, 8.0) as u8),
+        density_g_cm3: p.density_g_cm3,
         optics: OpticsOut {
             model: "tabulated",
             wavelengths_nm: grid_wavelengths().to_vec(),

@@ -30,6 +30,8 @@ pub struct Common {
     pub recipe: String,
     #[command(flatten)]
     pub skin: super::SkinArgs,
+    #[command(flatten)]
+    pub packaging: super::PackagingArgs,
     /// Sun exposure: a preset (indoor, mixed, outdoor-worker, high-uv) or a TOML profile file
     /// (fields: latitude_deg, altitude_m, ozone_du, cloud_oktas, workday_hours,
     /// workdays_per_week, day_off_hours, holiday_days, holiday_hours, holiday_latitude_deg,
@@ -404,7 +406,7 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
     let thickness = parse_mm("thickness", &a.thickness)?;
     let skin = a.skin.resolve(table)?;
     let site = super::appear::sized_site(
-        skin.optics.site(depth, thickness)?,
+        a.packaging.apply(skin.optics.site(depth, thickness)?)?,
         a.dot_diameter.as_deref(),
     )?;
     let profile = parse_exposure(&a.exposure)?;
@@ -573,6 +575,7 @@ impl Prepared {
             "skin": {"source": self.skin.description},
             "depth_mm": self.depth,
             "dot_diameter_mm": self.site.dot_diameter_mm(),
+            "packaging": {"cluster_um": self.site.packaging().cluster_um, "fill": self.site.packaging().fill},
             "exposure": {"profile": self.profile, "annual": t},
             "light_at_dot": {"visible": vis, "uv": uv, "annual_photodegradation_dose_mlxh": m.annual_dose_at_dot()},
             "lightfastness": self.ids().iter().zip(&self.grade_source).zip(&self.photo).map(|((id, src), p)| json!({"pigment": id, "source": src, "photodegradation": p})).collect::<Vec<_>>(),

@@ -22,6 +22,8 @@ use super::{emit, emit_json, swatch, CliError, EXIT_FAILED};
 pub struct Args {
     #[command(flatten)]
     pub skin: super::SkinArgs,
+    #[command(flatten)]
+    pub packaging: super::PackagingArgs,
     /// Hair colour: a preset (black, dark-brown) or a measured colour such as "lab(30 5 8)".
     #[arg(long, value_name = "HAIR", allow_hyphen_values = true)]
     pub hair: Option<String>,
@@ -353,8 +355,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
             }
         }
     };
-    let site =
-        super::appear::sized_site(dot_skin.site(depth, thickness)?, a.dot_diameter.as_deref())?;
+    let site = super::appear::sized_site(
+        a.packaging.apply(dot_skin.site(depth, thickness)?)?,
+        a.dot_diameter.as_deref(),
+    )?;
     let spec = MatchSpec {
         site: &site,
         table,
@@ -471,7 +475,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "reached": reached,
             "evaluations": evaluations,
             "metamerism_index": "CIE 015:2004 special metamerism index (change in illuminant), multiplicative correction, CIEDE2000; target under the test illuminant by Bradford adaptation",
-            "illuminants": a.illuminants, "observer": observer.degrees(), "depth_mm": depth, "dot_diameter_mm": site.dot_diameter_mm(),
+            "illuminants": a.illuminants, "observer": observer.degrees(), "depth_mm": depth, "dot_diameter_mm": site.dot_diameter_mm(), "packaging": a.packaging.json(),
         }))?;
     } else {
         let mut s = format!(

@@ -264,6 +264,42 @@ impl SkinArgs {
     }
 }
 
+/// How pigment sits in healed skin; shared by appear, match and fade.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PackagingArgs {
+    /// Diameter of the clusters pigment sits in once healed, in micrometres (0: spread evenly).
+    /// The default, 10, is a pigment-laden dermal cell: an assumption, calibrated so that
+    /// dilution matters as SMP practice says it does (README, "Pigment in healed skin").
+    #[arg(long, default_value_t = tinct::optics::packaging::Packaging::DEFAULT.cluster_um, value_name = "UM", allow_hyphen_values = true)]
+    pub cluster_um: f64,
+    /// Volume fraction of pigment inside a cluster (an assumption, like --cluster-um).
+    #[arg(long, default_value_t = tinct::optics::packaging::Packaging::DEFAULT.fill, value_name = "FRACTION", allow_hyphen_values = true)]
+    pub cluster_fill: f64,
+}
+
+impl PackagingArgs {
+    /// The packaging these arguments give.
+    pub fn packaging(&self) -> tinct::optics::packaging::Packaging {
+        tinct::optics::packaging::Packaging {
+            cluster_um: self.cluster_um,
+            fill: self.cluster_fill,
+        }
+    }
+
+    /// `site` with this packaging.
+    pub fn apply(
+        &self,
+        site: tinct::optics::skin::DotSite,
+    ) -> Result<tinct::optics::skin::DotSite, InputError> {
+        site.with_packaging(self.packaging())
+    }
+
+    /// The JSON `packaging` object.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({"cluster_um": self.cluster_um, "fill": self.cluster_fill})
+    }
+}
+
 /// A resolved skin's model parameters, and its fit when measured (`skin.fit` of the JSON
 /// outputs): `{"delta_e", "spectral_rms", "parameters", "at_bounds"}`.
 pub fn skin_json(skin: &tinct::appearance::ResolvedSkin) -> (serde_json::Value, serde_json::Value) {

@@ -19,6 +19,7 @@ pub mod km;
 pub mod medium;
 pub mod mie;
 pub mod montecarlo;
+pub mod packaging;
 pub mod skin;
 pub mod tissue;
 pub mod transport;

@@ -26,6 +26,7 @@
 
 use super::dot::FiniteDot;
 use super::km::Specular;
+use super::packaging::Packaging;
 use super::tissue::{Bands, TissueSpectra};
 use super::transport::{
     fluence_at, reflectance_between, Below, Layer, Quadrature, Slab, DEFAULT_POINTS,
@@ -314,6 +315,7 @@ impl SkinOptics {
             specular: self.params.specular,
             depth_mm,
             thickness_mm,
+            packaging: Packaging::DEFAULT,
             coarse: std::sync::OnceLock::new(),
             finite: None,
             finite_coarse: std::sync::OnceLock::new(),
@@ -453,7 +455,8 @@ pub const MAX_DOT_BOTTOM_MM: f64 = 2.0;
 pub const MIN_DOT_THICKNESS_MM: f64 = 1e-4;
 
 /// The pigment in a dot, per band, as optical depths: the sums over the pigments of the
-/// cross-section per gram times the load (m^2/g x g/m^2, dimensionless).
+/// cross-section per gram times the load (m^2/g x g/m^2, dimensionless), and the pigments' solid
+/// volume, which packaging needs ([`super::packaging`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DotPigment {
     /// Absorption optical depth, sum of MAC x load.
@@ -462,6 +465,12 @@ pub struct DotPigment {
     pub scattering: Bands,
     /// Sum of MSC x load x g: the scattering-weighted anisotropy.
     pub scattering_g: Bands,
+    /// The absorption, scattering and scattering x g of the pigments whose density is known
+    /// (they can be packed), and their solid volume per area, cm^3/m^2 (load / density).
+    pub packable_absorption: Bands,
+    pub packable_scattering: Bands,
+    pub packable_scattering_g: Bands,
+    pub packable_volume_cm3_m2: f64,
 }
 
 impl DotPigment {
@@ -471,6 +480,10 @@ impl DotPigment {
             absorption: [0.0; GRID_LEN],
             scattering: [0.0; GRID_LEN],
             scattering_g: [0.0; GRID_LEN],
+            packable_absorption: [0.0; GRID_LEN],
+            packable_scattering: [0.0; GRID_LEN],
+            packable_scattering_g: [0.0; GRID_LEN],
+            packable_volume_cm3_m2: 0.0,
         }
     }
 
@@ -480,7 +493,32 @@ impl DotPigment {
             absorption: self.absorption.map(|v| v * amount),
             scattering: self.scattering.map(|v| v * amount),
             scattering_g: self.scattering_g.map(|v| v * amount),
+            packable_absorption: self.packable_absorption.map(|v| v * amount),
+            packable_scattering: self.packable_scattering.map(|v| v * amount),
+            packable_scattering_g: self.packable_scattering_g.map(|v| v * amount),
+            packable_volume_cm3_m2: self.packable_volume_cm3_m2 * amount,
         }
+    }
+
+    /// The optical depths at band `i` as packed by `packaging`: (absorption, scattering,
+    /// scattering x g), the packable pigments' flattened by the factor of their transport
+    /// extinction ([`super::packaging`]), the rest as they are.
+    pub fn packed(&self, packaging: &Packaging, i: usize) -> (f64, f64, f64) {
+        let (a, s) = (self.packable_absorption[i], self.packable_scattering[i]);
+        if a + s <= 0.0 || self.packable_volume_cm3_m2 <= 0.0 {
+            return (self.absorption[i], self.scattering[i], self.scattering_g[i]);
+        }
+        // The solid's transport extinction (absorption + reduced scattering, the part of the
+        // scattering that turns light; it makes the factor the same for a pigment given by its
+        // reduced scattering alone, as calibrated entries are), 1/m: optical depth per solid
+        // volume (cm^3/m^2 = 1e-6 m).
+        let sg = self.packable_scattering_g[i];
+        let q = packaging.factor((a + s - sg) / (self.packable_volume_cm3_m2 * 1e-6));
+        (
+            self.absorption[i] - a + a * q,
+            self.scattering[i] - s + s * q,
+            self.scattering_g[i] - sg + sg * q,
+        )
     }
 }
 
@@ -496,6 +534,8 @@ pub struct DotSite {
     specular: Specular,
     depth_mm: f64,
     thickness_mm: f64,
+    /// How the pigment is packed ([`super::packaging`]).
+    packaging: Packaging,
     /// Prepared on first use by [`DotSite::reflectance_coarse`].
     coarse: std::sync::OnceLock<Result<Coarse, InputError>>,
     /// The dot as a finite cylinder, when given a diameter ([`DotSite::with_dot_diameter`]).
@@ -539,6 +579,22 @@ impl DotSite {
         self.coarse = std::sync::OnceLock::new();
         self.finite_coarse = std::sync::OnceLock::new();
         Ok(self)
+    }
+
+    /// The same site with the pigment packed as `packaging` says (the default is
+    /// [`Packaging::DEFAULT`]; [`Packaging::DISPERSED`] spreads it evenly).
+    ///
+    /// # Errors
+    /// A packaging out of range.
+    pub fn with_packaging(mut self, packaging: Packaging) -> Result<DotSite, InputError> {
+        packaging.validate()?;
+        self.packaging = packaging;
+        Ok(self)
+    }
+
+    /// How the pigment is packed.
+    pub fn packaging(&self) -> Packaging {
+        self.packaging
     }
 
     /// The dot's diameter, mm, when it is finite.
@@ -631,16 +687,17 @@ impl DotSite {
         }
         let d = self.thickness_mm;
         let tissue = self.dermis[i];
-        let mu_s_p = pigment.scattering[i] / d;
+        let (absorption, scattering, scattering_g) = pigment.packed(&self.packaging, i);
+        let mu_s_p = scattering / d;
         let mu_s = tissue.mu_s + mu_s_p;
         let g = if mu_s > 0.0 {
-            ((tissue.mu_s * tissue.g + pigment.scattering_g[i] / d) / mu_s)
+            ((tissue.mu_s * tissue.g + scattering_g / d) / mu_s)
                 .clamp(-super::transport::MAX_ABS_G, super::transport::MAX_ABS_G)
         } else {
             0.0
         };
         Ok(Layer {
-            mu_a: tissue.mu_a + pigment.absorption[i] / d,
+            mu_a: tissue.mu_a + absorption / d,
             mu_s,
             g,
             thickness_mm: d,

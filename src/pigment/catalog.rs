@@ -418,6 +418,10 @@ impl Pigment {
                 });
             }
         }
+        if let Some(d) = e.density_g_cm3 {
+            // Skin packs pigment by its volume (crate::optics::packaging).
+            InputError::check_range(&at("density_g_cm3"), d, 0.01, 30.0, "g/cm^3, 0.01 to 30")?;
+        }
         let calibration = e
             .calibration
             .map(|t| toml::to_string(&t).unwrap_or_default());
