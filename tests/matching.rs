@@ -285,3 +285,73 @@ fn shading_and_scar_targets() {
     ]);
     assert_eq!(scar["target"]["lab"], scar["skin"]["lab"]);
 }
+
+#[test]
+fn match_says_what_its_table_shows() {
+    // Issue 13, item 8: "No recipe reaches the target" exactly when none is within the
+    // tolerance (3 dE00 unless --tolerance says otherwise), agreeing with `reached`; dilutions
+    // are shade numbers (whole parts of water, halves below 1) and no two recipes are the same
+    // mix; the sentence about lightness is true of the recipes shown.
+    for (target, extra) in [
+        (["--target", "lab(55 2 8)"], vec![]),
+        (["--hair", "dark-brown"], vec![]),
+        (["--target", "lab(55 2 8)"], vec!["--tolerance", "1"]),
+    ] {
+        let run = |json: bool| {
+            let mut c = tinct();
+            c.args(["match", "--skin", "fitzpatrick:III", "--top", "5"])
+                .args(target)
+                .args(&extra);
+            if json {
+                c.arg("--json");
+            }
+            c.output().unwrap()
+        };
+        let out = run(true);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let text = String::from_utf8_lossy(&run(false).stdout).into_owned();
+        let reached = v["reached"].as_bool().unwrap();
+        let tolerance = v["tolerance"].as_f64().unwrap();
+        let recipes = v["recipes"].as_array().unwrap();
+        let best = recipes[0]["delta_e"].as_f64().unwrap();
+        assert_eq!(reached, best <= tolerance, "{v}");
+        assert_eq!(text.contains("No recipe reaches"), !reached, "{text}");
+        // Exit 1 only when a tolerance was asked for and missed.
+        let explicit = !extra.is_empty();
+        assert_eq!(
+            out.status.code(),
+            Some(if !reached && explicit { 1 } else { 0 })
+        );
+        let mut keys = std::collections::HashSet::new();
+        let mut darkest = f64::INFINITY;
+        for r in recipes {
+            let n = r["diluent_parts"].as_f64().unwrap();
+            assert!(
+                (n * 2.0).fract() == 0.0 && (n < 1.0 || n.fract() == 0.0),
+                "{n}"
+            );
+            let mut key: Vec<String> = r["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["parts"].as_u64().unwrap() > 0)
+                .map(|c| format!("{}:{}", c["pigment"], c["parts"]))
+                .collect();
+            key.sort();
+            assert!(
+                keys.insert(format!("{key:?} {n}")),
+                "duplicate {key:?} 1:{n}"
+            );
+            darkest = darkest.min(r["lab"][0].as_f64().unwrap());
+        }
+        if let Some(i) = text.find("heals darker than L* ") {
+            let l: f64 = text[i + 21..]
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((l - darkest).abs() < 0.06, "{l} vs {darkest}");
+        }
+    }
+}

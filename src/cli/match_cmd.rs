@@ -82,7 +82,8 @@ pub struct Args {
     /// How many recipes to show.
     #[arg(long, default_value_t = 5, value_name = "K")]
     pub top: usize,
-    /// Exit 1 when no recipe comes within this dE00 (the closest is still printed).
+    /// How close (dE00) a recipe must heal to the target to reach it (default 3). Given
+    /// explicitly, the command exits 1 when none does (the closest are still printed).
     #[arg(long, value_name = "DE00")]
     pub tolerance: Option<f64>,
     /// Write an SVG with the target, the skin and the top recipes side by side.
@@ -430,7 +431,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let shown_aged: Vec<Option<(f64, f64)>> =
         order.iter().take(a.top.max(1)).map(|&i| aged[i]).collect();
     let best = shown[0].delta_e;
-    let reached = a.tolerance.is_none_or(|t| best <= t);
+    let tolerance = a.tolerance.unwrap_or(tinct::formulate::DEFAULT_TOLERANCE);
+    InputError::check_range("tolerance", tolerance, 0.0, f64::MAX, "a dE00, at least 0")?;
+    let reached = best <= tolerance;
     if let Some(path) = &a.swatch {
         let dots: Vec<(String, String)> = std::iter::once((
             format!("target {}", format_lab(target)),
@@ -472,7 +475,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "target": {"lab": [target.l, target.a, target.b], "what": target_label},
             "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description},
             "recipes": rs,
-            "reached": reached,
+            "reached": reached, "tolerance": tolerance,
             "evaluations": evaluations,
             "metamerism_index": "CIE 015:2004 special metamerism index (change in illuminant), multiplicative correction, CIEDE2000; target under the test illuminant by Bradford adaptation",
             "illuminants": a.illuminants, "observer": observer.degrees(), "depth_mm": depth, "dot_diameter_mm": site.dot_diameter_mm(), "packaging": a.packaging.json(),
@@ -579,18 +582,20 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 }
             }
         }
-        if best > 1.0 {
-            let lightest_needed = target.l < shown[0].lab.l;
+        if !reached {
+            // True of the table: the darkest recipe shown, when the target is darker still.
+            let darkest = shown.iter().map(|e| e.lab.l).fold(f64::INFINITY, f64::min);
             s.push_str(&format!(
-                "\nNo recipe reaches the target: the closest heals {} dE00 away, at {}.{}\n",
+                "\nNo recipe reaches the target within dE00 {}: the closest heals {} dE00 away, at {}.{}\n",
+                fmt_num(tolerance, 2),
                 fmt_num(best, 2),
                 format_lab(shown[0].lab),
-                if lightest_needed {
+                if target.l < darkest {
                     format!(
-                        " In this skin at {} mm no mix of these pigments heals darker than L* {}; \
+                        " None of these recipes heals darker than L* {} in this skin at {} mm; \
                          a shallower dot reads darker.",
-                        fmt_num(depth, 3),
-                        fmt_num(shown[0].lab.l, 1)
+                        fmt_num(darkest, 1),
+                        fmt_num(depth, 3)
                     )
                 } else {
                     String::new()
@@ -606,14 +611,14 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ));
         emit(s.as_bytes())?;
     }
-    if reached {
+    if reached || a.tolerance.is_none() {
         Ok(())
     } else {
         Err(CliError {
             code: EXIT_FAILED,
             message: format!(
                 "no recipe reaches dE00 <= {} (the closest: {})",
-                a.tolerance.unwrap_or(0.0),
+                fmt_num(tolerance, 2),
                 fmt_num(best, 2)
             ),
         })

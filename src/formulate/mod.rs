@@ -8,8 +8,10 @@
 //! total = max * (1 + tanh v0) / 2, shares = softmax(0, v1, ..., v(n-1)).
 //!
 //! A practitioner then mixes whole parts: the shares are rounded to `parts` (largest remainder)
-//! and the dilution to one decimal, and the rounded recipe is evaluated again; recipes are
-//! ranked by that re-evaluated difference, ties toward fewer pigments.
+//! and the dilution to the shade number practitioners write ([`shade_number`]: whole parts of
+//! diluent per part of ink, halves below 1), and the rounded recipe is evaluated again; recipes
+//! are ranked by that re-evaluated difference, ties toward fewer pigments, and recipes that round
+//! to the same mix count once.
 
 use argmin::core::{CostFunction, Executor, State};
 use argmin::solver::neldermead::NelderMead;
@@ -42,7 +44,7 @@ pub struct Recipe<'a> {
 pub struct Mixed<'a> {
     /// (pigment, whole parts).
     pub parts: Vec<(&'a Pigment, u32)>,
-    /// Parts of diluent per part of the ink mix (1 : N), rounded to 0.1.
+    /// Parts of diluent per part of the ink mix (1 : N), as a shade number ([`shade_number`]).
     pub diluent_parts: f64,
     /// The healed loads that the rounded mix leaves, g/m^2.
     pub loads: Vec<(&'a Pigment, f64)>,
@@ -84,7 +86,7 @@ impl Recipe<'_> {
                     .map(|(p, k)| format!("{}:{k}", p.id))
                     .collect();
                 v.sort();
-                format!("{} 1:{:.1}", v.join("+"), m.diluent_parts)
+                format!("{} 1:{}", v.join("+"), m.diluent_parts)
             }
             None => {
                 let total: f64 = self.loads.iter().map(|(_, w)| w).sum();
@@ -100,6 +102,12 @@ impl Recipe<'_> {
         }
     }
 }
+
+/// How close (dE00) a recipe must heal to its target to count as reaching it, unless the caller
+/// says otherwise: the aim set for the main job (issue 13). A practitioner sees a difference of
+/// this size side by side (about three times the just-noticeable difference CIEDE2000 is scaled
+/// to) but not across a head of dots; adjustable (`match --tolerance`).
+pub const DEFAULT_TOLERANCE: f64 = 3.0;
 
 /// The most dilute ink a recipe may call for, parts of diluent per part of ink. Beyond this a
 /// "recipe" is in practice no pigment at all; the limit is a practical assumption, not a
@@ -191,6 +199,22 @@ impl CostFunction for Problem<'_, '_> {
     }
 }
 
+/// A dilution as practitioners mix and write it, 1 : N with N the parts of distilled water per
+/// part of ink (the "shade number"; SMP training material, second-hand): whole parts from 1 up,
+/// halves below (1:0, 1:0.5), never negative. Finer steps are not measured out in practice, and
+/// two recipes a tenth of a part apart are the same recipe.
+pub fn shade_number(n: f64) -> f64 {
+    let n = n.max(0.0);
+    if n.is_nan() {
+        return 0.0;
+    }
+    if n < 0.75 {
+        (n * 2.0).round() / 2.0
+    } else {
+        n.round().max(1.0)
+    }
+}
+
 /// Whole parts from shares, largest remainder, summing to `parts`.
 fn round_parts(shares: &[f64], parts: u32) -> Vec<u32> {
     let exact: Vec<f64> = shares.iter().map(|s| s * f64::from(parts)).collect();
@@ -223,8 +247,8 @@ fn mix<'a>(spec: &MatchSpec<'a>, loads: &[(&'a Pigment, f64)]) -> Option<Mixed<'
     let shares: Vec<f64> = loads.iter().map(|(_, w)| w / total).collect();
     let parts = round_parts(&shares, spec.parts);
     let full = spec.deposition.undiluted_load_g_m2 * spec.deposition.retained_after_healing;
-    // 1 : N with the total healed load; N rounded to 0.1 (at least 0).
-    let n = ((full / total - 1.0).max(0.0) * 10.0).round() / 10.0;
+    // 1 : N with the total healed load, N as practitioners write it.
+    let n = shade_number(full / total - 1.0);
     let strength = 1.0 / (1.0 + n);
     let rounded: Vec<(&Pigment, f64)> = loads
         .iter()
@@ -396,5 +420,17 @@ mod tests {
         assert_eq!(round_parts(&[0.55, 0.45], 10), vec![6, 4]);
         assert_eq!(round_parts(&[1.0 / 3.0; 3], 10).iter().sum::<u32>(), 10);
         assert_eq!(round_parts(&[1.0], 10), vec![10]);
+        for (n, want) in [
+            (-1.0, 0.0),
+            (0.2, 0.0),
+            (0.3, 0.5),
+            (0.74, 0.5),
+            (0.8, 1.0),
+            (1.4, 1.0),
+            (19.6, 20.0),
+            (51.2, 51.0),
+        ] {
+            assert_eq!(shade_number(n), want, "{n}");
+        }
     }
 }
