@@ -5,14 +5,16 @@
 //! 1. the surface: a smooth boundary of refractive index n to air (Fresnel reflection; total
 //!    internal reflection beyond the critical angle); the specular reflection is excluded by
 //!    default, as a d/8 SCE instrument and an eye avoiding the glare see the skin;
-//! 2. the epidermis: melanosomes (volume fraction f_mel, eu-/pheomelanin shares) in bloodless
-//!    tissue (baseline absorption), epidermal scattering;
+//! 2. the epidermis: melanosomes (volume fraction f_mel, eu-/pheomelanin shares) and
+//!    beta-carotene in bloodless tissue (baseline absorption), epidermal scattering;
 //! 3. the dermis above the dot, from the dermo-epidermal junction to the dot's depth: blood
-//!    (volume fraction, oxygen saturation) in bloodless tissue, dermal scattering;
+//!    (volume fraction, oxygen saturation) in bloodless tissue, dermal scattering with the skin's
+//!    own amplitude and power (a measured skin's are fitted, [`super::fit`]);
 //! 4. the dot: a dermal layer that also holds the pigment: the pigment's absorption and
-//!    scattering cross-sections per gram times its load, spread over the layer's thickness, add
-//!    to the tissue's coefficients, and the anisotropy is the scattering-weighted mean of the
-//!    tissue's and the pigment's;
+//!    scattering cross-sections per gram times its load, flattened by its packing into clusters
+//!    ([`super::packaging`]) and spread over the layer's thickness, add to the tissue's
+//!    coefficients, and the anisotropy is the scattering-weighted mean of the tissue's and the
+//!    pigment's;
 //! 5. the deeper dermis, semi-infinite.
 //!
 //! The prediction is the reflectance for collimated light at normal incidence with the specular

@@ -178,8 +178,8 @@ pub struct TissueSpectra {
     /// Beta-carotene's absorption per mol/L, cm^-1 (ln 10 times the decadic molar extinction).
     pub carotene: Bands,
     pub epidermis_mu_s_prime: Bands,
-    pub dermis_mu_s_prime: Bands,
-    /// The dermis's scattering law (a skin's own amplitude and power replace its a' and b).
+    /// The dermis's default scattering law (each skin has its own amplitude and power,
+    /// [`crate::optics::skin::SkinParams`]).
     pub dermis_scattering: ScatteringLaw,
     /// The grid's wavelengths, nm.
     pub wavelengths: Bands,
@@ -204,7 +204,6 @@ impl TissueSpectra {
             deoxy_blood: blood(deoxy_e),
             carotene: carotene_extinction().map(|e| std::f64::consts::LN_10 * e),
             epidermis_mu_s_prime: each(&|l| c.epidermis_scattering.mu_s_prime(l)),
-            dermis_mu_s_prime: each(&|l| c.dermis_scattering.mu_s_prime(l)),
             dermis_scattering: c.dermis_scattering,
             wavelengths: w,
             epidermis_g: c.epidermis_g,
@@ -232,7 +231,7 @@ mod tests {
         assert!((t.oxy_blood[i(420)] - mu(480360.0)).abs() < 1e-9);
         assert!((t.deoxy_blood[i(660)] - mu(3226.56)).abs() < 1e-9);
         // Jacques 2013: mu_s'(500 nm) = a'.
-        assert!((t.dermis_mu_s_prime[i(500)] - 45.3).abs() < 1e-12);
+        assert!((t.dermis_scattering.mu_s_prime(500.0) - 45.3).abs() < 1e-12);
         // PhotochemCAD: beta-carotene's peak band, 139500 at 451 nm (band mean 136507).
         assert!((t.carotene[i(450)] / std::f64::consts::LN_10 - 136_507.0).abs() < 1.0);
         assert_eq!(t.carotene[i(600)], 0.0);
