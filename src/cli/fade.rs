@@ -572,7 +572,8 @@ impl Prepared {
         json!({
             "recipe": self.ids().iter().zip(&self.components).map(|(id, (_, w))| json!({"pigment": id, "load_g_m2": w})).collect::<Vec<_>>(),
             "recipe_source": self.recipe_what,
-            "skin": {"source": self.skin.description},
+            "skin": {"source": self.skin.description,
+                     "parameters": super::skin_json(&self.skin).0, "fit": super::skin_json(&self.skin).1},
             "depth_mm": self.depth,
             "dot_diameter_mm": self.site.dot_diameter_mm(),
             "packaging": {"cluster_um": self.site.packaging().cluster_um, "fill": self.site.packaging().fill},

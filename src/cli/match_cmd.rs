@@ -473,7 +473,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
             .collect();
         emit_json(&json!({
             "target": {"lab": [target.l, target.a, target.b], "what": target_label},
-            "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description},
+            "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description,
+                     "parameters": super::skin_json(&skin).0, "fit": super::skin_json(&skin).1},
             "recipes": rs,
             "reached": reached, "tolerance": tolerance,
             "evaluations": evaluations,
