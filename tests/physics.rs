@@ -118,11 +118,18 @@ fn unreachable_depth_and_bad_loads_are_errors() {
 proptest! {
     #[test]
     fn more_load_never_lightens_the_dot(
-        pt in 0..6usize, which in 0..4usize, load in 0.0..60.0f64, extra in 0.001..30.0f64, depth in 0.0..1.5f64
+        pt in 0..6usize, which in 0..4usize, load in 0.0..60.0f64, extra in 0.001..30.0f64, depth in 0.0..1.5f64,
+        cluster_um in 0.0..30.0f64, fill in 0.05..=1.0f64
     ) {
+        // However the pigment is packed (src/optics/packaging.rs), from dispersed to clusters
+        // three cells wide.
         let s = skin(FITZPATRICK[pt].0);
         let p = &Catalog::builtin().pigments()[which];
-        let site = s.site(depth, 0.1).unwrap();
+        let site = s
+            .site(depth, 0.1)
+            .unwrap()
+            .with_packaging(tinct::optics::packaging::Packaging { cluster_um, fill })
+            .unwrap();
         let a = appear(&s, &site, &[Component { pigment: p, load_g_m2: load }], table()).unwrap();
         let b = appear(&s, &site, &[Component { pigment: p, load_g_m2: load + extra }], table()).unwrap();
         if p.k_m2_g.iter().any(|&k| k > 0.0) {
