@@ -7,12 +7,12 @@
 //!
 //! **The objective.** A maximum a-posteriori fit: the sum of squares of
 //! - for a spectrum, the reflectance differences over 400-700 nm (every 10 nm band), each in units
-//!   of [`SPECTRAL_SIGMA`], divided by the square root of the band count, so that the spectrum as a
-//!   whole weighs like one residual of its root-mean-square difference; the bands are weighted
-//!   evenly, for the shape is the physics (melanin's slope, blood's bands at 542 and 577 nm,
-//!   carotene's at 450-480 nm) wherever the eye is less sensitive to it;
-//! - the CIEDE2000 difference of the colours (D65, the viewing's observer) in units of
-//!   [`COLOUR_SIGMA`]: what is seen, and what the matching works in;
+//!   of [`SPECTRAL_SIGMA`] (0.01: measurement and model together); the bands are weighted evenly,
+//!   for the shape is the physics (melanin's slope, blood's bands at 542 and 577 nm, carotene's
+//!   at 450-480 nm) wherever the eye is less sensitive to it;
+//! - the L*, a* and b* differences of the colours (the viewing's illuminant and observer) in units
+//!   of [`COLOUR_SIGMA`] (0.2; [`COLOUR_ONLY_SIGMA`] for a colour alone): what is seen, and what
+//!   the matching works in; the components rather than CIEDE2000, which is not smooth at 0;
 //! - each parameter's distance from its published typical value in units of its published spread
 //!   (the prior; none on the melanosome fraction, which spans thirty-fold across skins).
 //!
@@ -147,8 +147,8 @@ pub const FREE: [FreeParameter; 8] = [
     },
 ];
 
-/// One spectral residual unit: a reflectance RMS difference of this much over 400-700 nm weighs
-/// like a parameter one published spread from its typical value.
+/// One spectral residual unit: a reflectance difference of this much at one band weighs like a
+/// parameter one published spread from its typical value.
 pub const SPECTRAL_SIGMA: f64 = 0.01;
 /// One colour residual unit, in each of L*, a* and b* (smooth, where dE00 is not at 0; for skin
 /// colours 1 dE00 is about 1.2 to 1.6 of these).
