@@ -239,6 +239,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let dot_lab = Lab::new(r.dot.lab[0], r.dot.lab[1], r.dot.lab[2]);
     let lch = lab_to_lch(dot_lab);
     if a.json {
+        let (skin_parameters, skin_fit) = skin_json(&skin);
         return emit_json(&json!({
             "wavelengths_nm": tinct::spectrum::grid_wavelengths().to_vec(),
             "dot": {"lab": r.dot.lab, "lch": [lch.l, lch.c, lch.h], "srgb": r.dot.srgb,
@@ -247,7 +248,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "skin": {
                 "lab": r.skin.lab, "srgb": r.skin.srgb, "ita": r.ita,
                 "ita_class": r.ita_class.name(), "source": skin.description,
-                "parameters": skin_json(&skin).0, "fit": skin_json(&skin).1,
+                "parameters": skin_parameters, "fit": skin_fit,
                 "reflectance": r.skin_spectrum.values().to_vec(),
             },
             "model": model,

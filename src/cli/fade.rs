@@ -569,11 +569,12 @@ impl Prepared {
         let t = self.year.total();
         let (vis, uv) = m.light_at_dot();
         let fresh = m.fresh_lab();
+        let (skin_parameters, skin_fit) = super::skin_json(&self.skin);
         json!({
             "recipe": self.ids().iter().zip(&self.components).map(|(id, (_, w))| json!({"pigment": id, "load_g_m2": w})).collect::<Vec<_>>(),
             "recipe_source": self.recipe_what,
             "skin": {"source": self.skin.description,
-                     "parameters": super::skin_json(&self.skin).0, "fit": super::skin_json(&self.skin).1},
+                     "parameters": skin_parameters, "fit": skin_fit},
             "depth_mm": self.depth,
             "dot_diameter_mm": self.site.dot_diameter_mm(),
             "packaging": {"cluster_um": self.site.packaging().cluster_um, "fill": self.site.packaging().fill},

@@ -241,6 +241,9 @@ fn evaluate(
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
+    if let Some(t) = a.tolerance {
+        InputError::check_range("tolerance", t, 0.0, f64::MAX, "a dE00, at least 0")?;
+    }
     if a.illuminants.is_empty() {
         return Err(InputError::Invalid {
             field: "illuminants".into(),
@@ -432,7 +435,6 @@ pub fn run(a: Args) -> Result<(), CliError> {
         order.iter().take(a.top.max(1)).map(|&i| aged[i]).collect();
     let best = shown[0].delta_e;
     let tolerance = a.tolerance.unwrap_or(tinct::formulate::DEFAULT_TOLERANCE);
-    InputError::check_range("tolerance", tolerance, 0.0, f64::MAX, "a dE00, at least 0")?;
     let reached = best <= tolerance;
     if let Some(path) = &a.swatch {
         let dots: Vec<(String, String)> = std::iter::once((
@@ -471,10 +473,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 })
             })
             .collect();
+        let (skin_parameters, skin_fit) = super::skin_json(&skin);
         emit_json(&json!({
             "target": {"lab": [target.l, target.a, target.b], "what": target_label},
             "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description,
-                     "parameters": super::skin_json(&skin).0, "fit": super::skin_json(&skin).1},
+                     "parameters": skin_parameters, "fit": skin_fit},
             "recipes": rs,
             "reached": reached, "tolerance": tolerance,
             "evaluations": evaluations,

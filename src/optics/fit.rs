@@ -29,12 +29,14 @@
 //! run again from there. A colour alone is first fitted loosely (the priors settle in a few
 //! steps), then to its coordinates. Stops when a step gains under 0.1 % of the objective, or
 //! after [`MAX_ITERATIONS`] steps a pass (more moves no NIST fit's colour or RMS). Deterministic.
-//! About 40-130 ms a spectrum on 2 cores (`cargo bench --bench colour -- skin_fit`).
+//! About 25-85 ms a spectrum on 2 cores (`cargo bench --bench colour -- skin_fit`).
 
 use nalgebra::{DMatrix, DVector};
 
-use super::skin::{skin_deep, skin_top, SkinOptics, SkinParams, SkinParts};
+use super::skin::{own_reflectance, skin_deep, skin_top, SkinOptics, SkinParams};
+use super::tissue::TissueSpectra;
 use super::transport::Quadrature;
+use super::transport::Slab;
 use crate::colorimetry::{Lab, WeightingTable};
 use crate::difference::ciede2000;
 use crate::error::InputError;
@@ -238,15 +240,18 @@ struct Problem<'a> {
 /// A point of the search: its parameters, parts and residuals.
 struct Point {
     u: Vec<f64>,
-    parts: SkinParts<FIT_POINTS>,
+    /// The skin's parts per fitted band ([`skin_top`], [`skin_deep`]).
+    top: Vec<Slab<FIT_POINTS>>,
+    deep: Vec<Slab<FIT_POINTS>>,
     r: Vec<f64>,
 }
 
 impl Problem<'_> {
-    /// The fit's spectrum of `parts`: solved over 400-700 nm, the bands outside given the
-    /// nearest solved value (they carry under 1 % of the colour-matching weights).
-    fn spectrum(&self, parts: &SkinParts<FIT_POINTS>) -> Option<Spectrum> {
-        let solved = parts.reflectance(&self.q, self.base.specular);
+    /// The fit's spectrum of the parts `top` over `deep`: solved over 400-700 nm, the bands
+    /// outside given the nearest solved value (they carry under 1 % of the colour-matching
+    /// weights).
+    fn spectrum(&self, top: &[Slab<FIT_POINTS>], deep: &[Slab<FIT_POINTS>]) -> Option<Spectrum> {
+        let solved = own_reflectance(&self.q, top, deep, self.base.specular);
         let mut out = [0.0; GRID_LEN];
         let (first, last) = (*FIT_BANDS.start(), *FIT_BANDS.end());
         for (i, o) in out.iter_mut().enumerate() {
@@ -255,8 +260,13 @@ impl Problem<'_> {
         Spectrum::new(out).ok()
     }
 
-    fn residuals(&self, p: &SkinParams, parts: &SkinParts<FIT_POINTS>) -> Option<Vec<f64>> {
-        let r = self.spectrum(parts)?;
+    fn residuals(
+        &self,
+        p: &SkinParams,
+        top: &[Slab<FIT_POINTS>],
+        deep: &[Slab<FIT_POINTS>],
+    ) -> Option<Vec<f64>> {
+        let r = self.spectrum(top, deep)?;
         let mut out = Vec::with_capacity(48);
         if let SkinTarget::Spectrum(s, _) = self.target {
             out.extend(FIT_BANDS.map(|i| (r.values()[i] - s.values()[i]) / SPECTRAL_SIGMA));
@@ -279,31 +289,27 @@ impl Problem<'_> {
 
     fn point(&self, u: Vec<f64>) -> Option<Point> {
         let p = to_params(&self.base, &u);
-        let parts = SkinParts {
-            top: skin_top(&self.q, &p, &self.bands).ok()?,
-            deep: skin_deep(&self.q, &p, &self.bands).ok()?,
-        };
-        let r = self.residuals(&p, &parts)?;
-        Some(Point { u, parts, r })
+        let t = TissueSpectra::standard();
+        let top = skin_top(&self.q, &p, t, &self.bands).ok()?;
+        let deep = skin_deep(&self.q, &p, t, &self.bands).ok()?;
+        let r = self.residuals(&p, &top, &deep)?;
+        Some(Point { u, top, deep, r })
     }
 
-    /// The residuals with parameter `k` of `at` moved to `v`: only its part re-solved.
+    /// The residuals with parameter `k` of `at` moved to `v`: only its part re-solved, the
+    /// other borrowed.
     fn moved(&self, at: &Point, k: usize, v: f64) -> Option<Vec<f64>> {
         let mut u = at.u.clone();
         u[k] = v;
         let p = to_params(&self.base, &u);
-        let parts = if EPIDERMAL[k] {
-            SkinParts {
-                top: skin_top(&self.q, &p, &self.bands).ok()?,
-                deep: at.parts.deep.clone(),
-            }
+        let t = TissueSpectra::standard();
+        if EPIDERMAL[k] {
+            let top = skin_top(&self.q, &p, t, &self.bands).ok()?;
+            self.residuals(&p, &top, &at.deep)
         } else {
-            SkinParts {
-                top: at.parts.top.clone(),
-                deep: skin_deep(&self.q, &p, &self.bands).ok()?,
-            }
-        };
-        self.residuals(&p, &parts)
+            let deep = skin_deep(&self.q, &p, t, &self.bands).ok()?;
+            self.residuals(&p, &at.top, &deep)
+        }
     }
 }
 
@@ -432,7 +438,7 @@ pub fn fit_skin(start: SkinParams, target: SkinTarget<'_>) -> Result<SkinFit, In
     let (at, _, mut iterations) = descend(&problem, at, c, MAX_ITERATIONS).ok_or_else(failed)?;
     // The full solution at the optimum, and the fit again with the fast solution corrected by
     // the difference (it changes slowly with the parameters: one pass leaves under 0.01 dE00).
-    let fast = problem.spectrum(&at.parts).ok_or_else(failed)?;
+    let fast = problem.spectrum(&at.top, &at.deep).ok_or_else(failed)?;
     let full = SkinOptics::new(to_params(&start, &at.u))?.reflectance();
     for i in 0..GRID_LEN {
         problem.correction[i] = full.values()[i] - fast.values()[i];

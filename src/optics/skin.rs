@@ -233,20 +233,11 @@ impl SkinOptics {
             .collect();
         let dermis: Vec<Layer> = (0..GRID_LEN).map(|i| dermis_layer(&params, t, i)).collect();
         let q = &quadrature;
-        let mut top = Vec::with_capacity(GRID_LEN);
-        let mut deep = Vec::with_capacity(GRID_LEN);
+        let bands: Vec<usize> = (0..GRID_LEN).collect();
+        let top = skin_top(q, &params, t, &bands)?;
+        let deep = skin_deep(q, &params, t, &bands)?;
         let mut own = [0.0; GRID_LEN];
-        for i in 0..GRID_LEN {
-            let tp = Slab::boundary(q).over(&Slab::layer(q, &epidermis[i])?);
-            let dp = Slab::layer(q, &dermis[i])?;
-            own[i] = seen(
-                q,
-                reflectance_between(&tp, &Slab::transparent(), &dp),
-                params.specular,
-            );
-            top.push(tp);
-            deep.push(dp);
-        }
+        own.copy_from_slice(&own_reflectance(q, &top, &deep, params.specular));
         Ok(SkinOptics {
             params,
             quadrature,
@@ -359,51 +350,47 @@ fn dermis_layer(p: &SkinParams, t: &TissueSpectra, i: usize) -> Layer {
     }
 }
 
-/// The skin's own reflectance solved in parts, for fits that change one part at a time: the
-/// surface and epidermis (`top`) and the dermis (`deep`) per band, with `N` directions.
-#[derive(Debug, Clone)]
-pub(crate) struct SkinParts<const N: usize> {
-    pub top: Vec<Slab<N>>,
-    pub deep: Vec<Slab<N>>,
-}
-
-/// Solves the parts of `p` at `bands` ([`SkinParts`]).
+/// The surface and epidermis of `p` over the dermis, per band of `bands`, with `N` directions
+/// (a fit changes one part at a time and re-solves only that one, [`super::fit`]).
 pub(crate) fn skin_top<const N: usize>(
     q: &Quadrature<N>,
     p: &SkinParams,
+    t: &TissueSpectra,
     bands: &[usize],
 ) -> Result<Vec<Slab<N>>, InputError> {
     use rayon::prelude::*;
-    let t = TissueSpectra::standard();
     bands
         .par_iter()
         .map(|&i| Ok(Slab::boundary(q).over(&Slab::layer(q, &epidermis_layer(p, t, i))?)))
         .collect()
 }
 
-/// The dermis part of [`SkinParts`].
+/// The (semi-infinite) dermis of `p` per band of `bands`, as [`skin_top`].
 pub(crate) fn skin_deep<const N: usize>(
     q: &Quadrature<N>,
     p: &SkinParams,
+    t: &TissueSpectra,
     bands: &[usize],
 ) -> Result<Vec<Slab<N>>, InputError> {
     use rayon::prelude::*;
-    let t = TissueSpectra::standard();
     bands
         .par_iter()
         .map(|&i| Slab::layer(q, &dermis_layer(p, t, i)))
         .collect()
 }
 
-impl<const N: usize> SkinParts<N> {
-    /// The reflectance per band of the parts, seen as `specular` says.
-    pub fn reflectance(&self, q: &Quadrature<N>, specular: Specular) -> Vec<f64> {
-        self.top
-            .iter()
-            .zip(&self.deep)
-            .map(|(t, d)| seen(q, reflectance_between(t, &Slab::transparent(), d), specular))
-            .collect()
-    }
+/// The skin's own reflectance per band from its parts ([`skin_top`], [`skin_deep`]), seen as
+/// `specular` says.
+pub(crate) fn own_reflectance<const N: usize>(
+    q: &Quadrature<N>,
+    top: &[Slab<N>],
+    deep: &[Slab<N>],
+    specular: Specular,
+) -> Vec<f64> {
+    top.iter()
+        .zip(deep)
+        .map(|(t, d)| seen(q, reflectance_between(t, &Slab::transparent(), d), specular))
+        .collect()
 }
 
 /// Directions per hemisphere of the coarse solutions that steer searches
