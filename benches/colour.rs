@@ -244,23 +244,31 @@ fn bench_match(c: &mut Criterion) {
     g.bench_function("full_search_catalog_3_pigments", |b| {
         b.iter(|| search(black_box(&spec)).unwrap())
     });
-    // The same search over a finite dot 0.25 mm across, its preparation included (Monte Carlo
-    // kernels, the 43-band model and the coarse one the search steers by): the main job with
-    // `--needle 0.25mm` less the skin and the printing (target for the whole job: < 300 ms).
-    g.bench_function(
-        "full_search_catalog_3_pigments_dot_0_25mm_prepared_each_time",
-        |b| {
-            b.iter(|| {
-                let finite = site.clone().with_dot_diameter(black_box(0.25)).unwrap();
-                search(&MatchSpec {
-                    site: &finite,
-                    ..spec.clone()
-                })
+    // The main job less the printing: `tinct match --skin fitzpatrick:III --hair dark-brown`
+    // at the default dot (0.25 mm at the top of the papillary dermis), the skin, the follicle
+    // target (the shaft fitted to the tress and seen through the skin) and the dot's site
+    // prepared each time (target for the whole job: < 300 ms).
+    g.bench_function("main_job_follicle_target_and_dot_prepared_each_time", |b| {
+        b.iter(|| {
+            let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
+            let f = tinct::hair::follicle(&skin, black_box("dark-brown"), table).unwrap();
+            let site = skin
+                .site(
+                    tinct::optics::skin::DEFAULT_DOT_DEPTH_MM,
+                    tinct::optics::skin::DEFAULT_DOT_THICKNESS_MM,
+                )
                 .unwrap()
-                .len()
+                .with_dot_diameter(tinct::optics::skin::DEFAULT_DOT_DIAMETER_MM)
+                .unwrap();
+            search(&MatchSpec {
+                site: &site,
+                target: table.lab(&f.reflectance),
+                ..spec.clone()
             })
-        },
-    );
+            .unwrap()
+            .len()
+        })
+    });
     g.finish();
 }
 

@@ -346,8 +346,11 @@ fn appear_reports_a_finite_dot_close_up_and_from_afar() {
         "0.1mm",
         "--json",
     ];
-    let sheet = json_of(tinct().args(base));
+    // The default dot is finite (0.25 mm); `sheet` asks for the layered model alone.
+    let sheet = json_of(tinct().args(base).args(["--needle", "sheet"]));
     assert!(sheet["finite"].is_null());
+    let default = json_of(tinct().args(base));
+    assert_eq!(default["finite"]["diameter_mm"].as_f64(), Some(0.25));
     let run = |extra: &[&str]| json_of(tinct().args(base).args(extra));
     let v = run(&["--needle", "0.25mm", "--spacing", "1mm"]);
     let l = |x: &serde_json::Value| x[0].as_f64().unwrap();
@@ -403,7 +406,7 @@ fn appear_refuses_bad_dot_sizes() {
         "fitzpatrick:II",
     ];
     for (extra, field) in [
-        (vec!["--spacing", "1mm"], "--dot-diameter"),
+        (vec!["--needle", "sheet", "--spacing", "1mm"], "spacing"),
         (vec!["--needle", "0mm"], "dot diameter"),
         (vec!["--needle", "9mm"], "dot diameter"),
         (vec!["--needle", "fat"], "dot-diameter"),
@@ -577,8 +580,8 @@ fn match_and_fade_take_the_dot_size() {
             v["dot_diameter_mm"].clone(),
         )
     };
-    let (sheet, none) = best_l(&[]);
-    let (finite, d) = best_l(&["--needle", "0.25mm"]);
+    let (sheet, none) = best_l(&["--needle", "sheet"]);
+    let (finite, d) = best_l(&[]);
     assert!(none.is_null());
     assert_eq!(d.as_f64(), Some(0.25));
     assert!(finite > sheet + 5.0, "finite L* {finite}, sheet {sheet}");

@@ -337,9 +337,15 @@ fn colour_measurements_fit_through_the_optics() {
     use tinct::optics::skin::{SkinOptics, SkinParams};
     use tinct::pigment::Catalog;
     let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
+    use tinct::optics::skin::{
+        DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_DIAMETER_MM, DEFAULT_DOT_THICKNESS_MM,
+    };
+    // The dot `fit --lab` assumes by default: the same as appear's and match's.
     let site = SkinOptics::new(SkinParams::fitzpatrick("II").unwrap())
         .unwrap()
-        .site(0.3, 0.1)
+        .site(DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_THICKNESS_MM)
+        .unwrap()
+        .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
         .unwrap();
     let red = Catalog::builtin().get("iron-oxide-red").unwrap();
     let pigment = pigment_optics(&[Component {

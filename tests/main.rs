@@ -9,6 +9,7 @@ mod fading;
 mod finite_dot;
 #[cfg(feature = "tables")]
 mod fitting;
+mod follicle;
 mod matching;
 mod packaging;
 mod physics;

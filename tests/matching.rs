@@ -117,7 +117,7 @@ fn one_pigment_at_most_and_rounding_is_re_evaluated() {
 
 #[test]
 fn unreachable_targets_say_so_and_tolerance_exits_1() {
-    // Black hair is darker than any dot can heal in this skin at this depth.
+    // A black follicle is darker than any 0.25 mm dot can heal 0.3 mm under the junction.
     let out = tinct()
         .args([
             "match",
@@ -125,6 +125,8 @@ fn unreachable_targets_say_so_and_tolerance_exits_1() {
             "fitzpatrick:III",
             "--hair",
             "black",
+            "--depth",
+            "0.3mm",
             "--tolerance",
             "2",
             "--top",

@@ -27,12 +27,8 @@ pub struct Args {
     pub skin: super::SkinArgs,
     #[command(flatten)]
     pub packaging: super::PackagingArgs,
-    /// Depth of the dot below the dermo-epidermal junction, e.g. 0.3mm or 300um.
-    #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
-    pub depth: String,
-    /// Thickness of the pigmented layer.
-    #[arg(long, default_value = "0.1mm", value_name = "THICKNESS")]
-    pub thickness: String,
+    #[command(flatten)]
+    pub dot: super::DotArgs,
     /// Illuminant: D65, D50, A, F2, F11 or LED-B3.
     #[arg(long, default_value = "D65", value_name = "NAME")]
     pub illuminant: String,
@@ -42,26 +38,14 @@ pub struct Args {
     /// Extra catalog entries (TOML); repeatable.
     #[arg(long, value_name = "FILE")]
     pub catalog: Vec<PathBuf>,
-    /// Diameter of the healed dot, e.g. 0.25mm (`--needle` says the same: the needle's
-    /// diameter taken as the dot's). The dot is then a cylinder of that size in its layer and is
-    /// reported close up (the mean over it, with the light that spreads under it) beside the
-    /// infinite sheet. SMP needles are 0.18-0.30 mm, 0.20 and 0.25 mm most used (suppliers'
-    /// pages, second-hand).
-    #[arg(long = "dot-diameter", visible_alias = "needle", value_name = "LENGTH")]
-    pub dot_diameter: Option<String>,
     /// Centre-to-centre spacing of the dots (square grid), e.g. 1mm: adds the look of skin and
     /// dots from reading distance. SMP places dots about 1 mm apart (Rassman et al. 2015,
     /// second-hand).
-    #[arg(
-        long,
-        value_name = "LENGTH",
-        requires = "dot_diameter",
-        conflicts_with = "coverage"
-    )]
+    #[arg(long, value_name = "LENGTH", conflicts_with = "coverage")]
     pub spacing: Option<String>,
     /// The share of the skin the dots cover (0 to 0.785, a square grid of touching dots), an
     /// alternative to --spacing.
-    #[arg(long, value_name = "SHARE", requires = "dot_diameter")]
+    #[arg(long, value_name = "SHARE")]
     pub coverage: Option<f64>,
     /// Write an SVG swatch of the dot on the skin.
     #[arg(long, value_name = "FILE")]
@@ -94,18 +78,6 @@ pub fn parse_mm(field: &str, text: &str) -> Result<f64, InputError> {
         });
     }
     Ok(v * scale)
-}
-
-/// The site with its dot at `--dot-diameter` when given (a finite cylinder seen close up),
-/// else an infinite sheet.
-pub fn sized_site(
-    site: tinct::optics::skin::DotSite,
-    dot_diameter: Option<&str>,
-) -> Result<tinct::optics::skin::DotSite, InputError> {
-    match dot_diameter {
-        None => Ok(site),
-        Some(text) => site.with_dot_diameter(parse_mm("dot-diameter", text)?),
-    }
 }
 
 fn lab_text(v: [f64; 3]) -> String {
@@ -165,15 +137,21 @@ pub fn run(a: Args) -> Result<(), CliError> {
             load_g_m2: deposition.healed_load(Dilution::parse(ratio)?),
         });
     }
-    let depth = parse_mm("depth", &a.depth)?;
-    let thickness = parse_mm("thickness", &a.thickness)?;
+    let (depth, thickness) = a.dot.depth_and_thickness()?;
+    let diameter = a.dot.diameter_mm()?;
+    if diameter.is_none() && (a.spacing.is_some() || a.coverage.is_some()) {
+        return Err(InputError::Invalid {
+            field: "spacing".into(),
+            message: "--spacing and --coverage need a finite dot, not --dot-diameter sheet".into(),
+        }
+        .into());
+    }
     let skin = a.skin.resolve(table)?;
     let site = a.packaging.apply(skin.optics.site(depth, thickness)?)?;
     let r = appear(&skin.optics, &site, &components, table)?;
-    let finite = match &a.dot_diameter {
+    let finite = match diameter {
         None => None,
-        Some(text) => {
-            let d = parse_mm("dot-diameter", text)?;
+        Some(d) => {
             let spacing = match (&a.spacing, a.coverage) {
                 (Some(t), _) => Some(parse_mm("spacing", t)?),
                 (None, Some(c)) => {

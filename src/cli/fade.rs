@@ -17,7 +17,6 @@ use tinct::optics::skin::DotSite;
 use tinct::pigment::{Catalog, Pigment};
 use tinct::InputError;
 
-use super::appear::parse_mm;
 use super::pigments::load_catalog;
 use super::{emit, emit_json, CliError};
 
@@ -47,19 +46,8 @@ pub struct Common {
     /// Colour aimed at (dE00 from it is reported too), e.g. "lab(35 4 6)".
     #[arg(long, value_name = "COLOR", allow_hyphen_values = true)]
     pub target: Option<String>,
-    /// Depth of the dot below the dermo-epidermal junction.
-    #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
-    pub depth: String,
-    /// Thickness of the pigmented layer.
-    #[arg(long, default_value = "0.1mm", value_name = "THICKNESS")]
-    pub thickness: String,
-    /// Diameter of the healed dot, e.g. 0.25mm (`--needle` says the same: the needle's
-    /// diameter taken as the dot's): every colour is then the mean over a dot of that size, with
-    /// the light that spreads under it from the skin around (lighter than an infinite sheet).
-    /// Without it, an infinite sheet. SMP needles are 0.18-0.30 mm, 0.20 and 0.25 mm most used
-    /// (suppliers' pages, second-hand).
-    #[arg(long = "dot-diameter", visible_alias = "needle", value_name = "LENGTH")]
-    pub dot_diameter: Option<String>,
+    #[command(flatten)]
+    pub dot: super::DotArgs,
     /// The client's age in years (sets the epidermal turnover).
     #[arg(long, default_value_t = 35.0, value_name = "YEARS")]
     pub age: f64,
@@ -402,13 +390,9 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
         .map(|(id, _)| catalog.get(id))
         .collect::<Result<Vec<_>, _>>()?;
     let (photo, grade_source) = photodegradation(&catalog, &grades, &pigments)?;
-    let depth = parse_mm("depth", &a.depth)?;
-    let thickness = parse_mm("thickness", &a.thickness)?;
+    let (depth, _) = a.dot.depth_and_thickness()?;
     let skin = a.skin.resolve(table)?;
-    let site = super::appear::sized_site(
-        a.packaging.apply(skin.optics.site(depth, thickness)?)?,
-        a.dot_diameter.as_deref(),
-    )?;
+    let site = a.dot.site(&skin.optics, a.packaging.packaging())?;
     let profile = parse_exposure(&a.exposure)?;
     let year = year(&profile)?;
     let kinetics = Kinetics {

@@ -16,7 +16,6 @@ use tinct::fit::{
 };
 use tinct::InputError;
 
-use super::appear::parse_mm;
 use super::pigments::load_catalog;
 use super::{emit, emit_json, skin_input, CliError, EXIT_FAILED};
 
@@ -67,9 +66,9 @@ pub struct Args {
     /// For --lab without --skin: the column holding each series' skin.
     #[arg(long, default_value = "skin", value_name = "COLUMN")]
     pub skin_column: String,
-    /// For --lab: depth of the dot below the dermo-epidermal junction.
-    #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
-    pub depth: String,
+    /// For --lab: where the dot sits and its size (as appear, match and fade).
+    #[command(flatten)]
+    pub dot: super::DotArgs,
     /// For --lab: extra catalog entries (TOML).
     #[arg(long, value_name = "FILE")]
     pub catalog: Vec<PathBuf>,
@@ -198,7 +197,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
         }
         let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
         let catalog = load_catalog(&a.catalog)?;
-        let depth = parse_mm("depth", &a.depth)?;
+        a.dot.depth_and_thickness()?;
+        a.dot.diameter_mm()?;
         // Recipe and skin per series: the flags, else the series' own columns.
         let per_series =
             |flag: &Option<String>, column: &str| -> Result<Vec<Option<String>>, CliError> {
@@ -229,9 +229,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
         let mut optics: HashMap<(String, String), Result<Optic, String>> = HashMap::new();
         for (r, sk) in recipes.iter().zip(&skins) {
             if let (Some(r), Some(sk)) = (r, sk) {
-                optics
-                    .entry((r.clone(), sk.clone()))
-                    .or_insert_with(|| optic(&catalog, table, r, sk, depth).map_err(|e| e.message));
+                optics.entry((r.clone(), sk.clone())).or_insert_with(|| {
+                    optic(&catalog, table, r, sk, &a.dot).map_err(|e| e.message)
+                });
             }
         }
         use rayon::prelude::*;
@@ -411,7 +411,7 @@ fn optic(
     table: &WeightingTable,
     recipe: &str,
     skin: &str,
-    depth: f64,
+    dot: &super::DotArgs,
 ) -> Result<Optic, CliError> {
     let mut comps = Vec::new();
     for (id, w) in super::parse_loads(recipe)? {
@@ -426,7 +426,7 @@ fn optic(
         tinct::appearance::DEFAULT_SKIN_TOLERANCE,
         tinct::optics::km::Specular::Excluded,
     )?;
-    let site = sk.optics.site(depth, 0.1)?;
+    let site = dot.site(&sk.optics, tinct::optics::packaging::Packaging::DEFAULT)?;
     let pigment = pigment_optics(&comps)?;
     Ok(Optic { site, pigment })
 }

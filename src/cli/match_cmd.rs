@@ -14,7 +14,6 @@ use tinct::optics::skin::{DotSite, SkinOptics};
 use tinct::pigment::{Catalog, Deposition, Pigment};
 use tinct::InputError;
 
-use super::appear::parse_mm;
 use super::pigments::load_catalog;
 use super::{emit, emit_json, swatch, CliError, EXIT_FAILED};
 
@@ -63,19 +62,8 @@ pub struct Args {
     /// Standard observer: 10 (CIE 1964) or 2.
     #[arg(long, default_value = "10", value_name = "DEGREES")]
     pub observer: String,
-    /// Depth of the dot below the dermo-epidermal junction.
-    #[arg(long, default_value = "0.3mm", value_name = "DEPTH")]
-    pub depth: String,
-    /// Thickness of the pigmented layer.
-    #[arg(long, default_value = "0.1mm", value_name = "THICKNESS")]
-    pub thickness: String,
-    /// Diameter of the healed dot, e.g. 0.25mm (`--needle` says the same: the needle's
-    /// diameter taken as the dot's): every colour is then the mean over a dot of that size, with
-    /// the light that spreads under it from the skin around (lighter than an infinite sheet).
-    /// Without it, an infinite sheet. SMP needles are 0.18-0.30 mm, 0.20 and 0.25 mm most used
-    /// (suppliers' pages, second-hand).
-    #[arg(long = "dot-diameter", visible_alias = "needle", value_name = "LENGTH")]
-    pub dot_diameter: Option<String>,
+    #[command(flatten)]
+    pub dot: super::DotArgs,
     /// Whole parts to mix (0 keeps the exact loads).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parts: u32,
@@ -155,16 +143,19 @@ fn kit(path: &std::path::Path, catalog: Catalog) -> Result<(Catalog, Vec<String>
 /// The special metamerism index for a change of illuminant (CIE 015:2004, with a
 /// multiplicative correction of the reference mismatch), evaluated with CIEDE2000: the dot
 /// under the test illuminant, its XYZ scaled by target/dot under the reference, against the
-/// target's corresponding colour under the test illuminant (Bradford). Returns (dE00 under the
-/// test illuminant without correction, the index).
+/// target under the test illuminant: from its spectrum where it has one (`target_test`), else
+/// its corresponding colour by Bradford adaptation. Returns (dE00 under the test illuminant
+/// without correction, the index).
 fn metamerism(
     dot_ref: Xyz,
     dot_test: Xyz,
     target_ref: Xyz,
+    target_test: Option<Xyz>,
     white_ref: Xyz,
     white_test: Xyz,
 ) -> (f64, f64) {
-    let target_test = bradford_adapt(target_ref, white_ref, white_test);
+    let target_test =
+        target_test.unwrap_or_else(|| bradford_adapt(target_ref, white_ref, white_test));
     let corrected = Xyz::new(
         dot_test.x * target_ref.x / dot_ref.x,
         dot_test.y * target_ref.y / dot_ref.y,
@@ -194,6 +185,7 @@ fn evaluate(
     site: &DotSite,
     tables: &[(Illuminant, &WeightingTable)],
     target: Lab,
+    target_spectrum: Option<&tinct::spectrum::Spectrum>,
 ) -> Result<Evaluated, CliError> {
     type Used<'p> = (Vec<(&'p Pigment, f64)>, Option<Vec<u32>>, Option<f64>);
     let (loads_used, parts, n): Used<'_> = match &r.mixed {
@@ -221,7 +213,15 @@ fn evaluate(
     let target_ref = lab_to_xyz(target, white_ref);
     let mut under = Vec::new();
     for (ill, t) in &tables[1..] {
-        let (d, m) = metamerism(dot_ref, t.xyz(&spectrum), target_ref, white_ref, t.white());
+        let target_test = target_spectrum.map(|r| t.xyz(r));
+        let (d, m) = metamerism(
+            dot_ref,
+            t.xyz(&spectrum),
+            target_ref,
+            target_test,
+            white_ref,
+            t.white(),
+        );
         under.push((ill.name().to_string(), d, m));
     }
     Ok(Evaluated {
@@ -278,13 +278,15 @@ pub fn run(a: Args) -> Result<(), CliError> {
         }
         v
     };
-    let depth = parse_mm("depth", &a.depth)?;
-    let thickness = parse_mm("thickness", &a.thickness)?;
+    let (depth, thickness) = a.dot.depth_and_thickness()?;
+    a.dot.diameter_mm()?;
     let skin = a.skin.resolve(table)?;
     let skin_lab = table.lab(&skin.optics.reflectance());
     // Target and the skin the dot sits in.
     let intent = a.intent.trim().to_ascii_lowercase();
-    let (target, target_label, dot_skin) = if let Some(t) = &a.target {
+    // The target, its spectrum where it has one (the follicle, shading and scar are built
+    // through the skin's optics), and how it was built.
+    let (target, target_label, dot_skin, target_spectrum, built) = if let Some(t) = &a.target {
         let lab = tinct::colorimetry::text::parse(t)
             .map_err(|e| e.at("target"))?
             .to_lab(table.white());
@@ -292,6 +294,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
             lab,
             format!("target {}", format_lab(lab)),
             skin.optics.clone(),
+            None,
+            json!({"model": "a colour given outright (--target)"}),
         )
     } else {
         match intent.as_str() {
@@ -302,12 +306,20 @@ pub fn run(a: Args) -> Result<(), CliError> {
                         "--intent {intent} needs --hair (e.g. --hair dark-brown) or --target"
                     ),
                 })?;
-                let hair = tinct::hair::hair_colour(hair_text, table.white())?;
+                let follicle = tinct::hair::follicle(&skin.optics, hair_text, table)?;
+                let shaft = json!({
+                    "model": "the hair shaft seen through the client's skin (tinct::hair)",
+                    "hair": follicle.hair, "tress_lab": follicle.tress_lab,
+                    "shaft": follicle.shaft, "geometry": follicle.geometry,
+                    "disc_mm": follicle.geometry.disc_mm(), "height_mm": follicle.geometry.height_mm(),
+                });
                 if intent == "follicle" {
                     (
-                        hair,
-                        format!("hair {hair_text} (follicle)"),
+                        table.lab(&follicle.reflectance),
+                        format!("a shaved {hair_text} follicle in this skin"),
                         skin.optics.clone(),
+                        Some(follicle.reflectance),
+                        shaft,
                     )
                 } else {
                     if !(a.coverage.is_finite() && (0.0..=1.0).contains(&a.coverage)) {
@@ -318,23 +330,24 @@ pub fn run(a: Args) -> Result<(), CliError> {
                         }
                         .into());
                     }
-                    // Blended in reflectance: XYZ is linear in reflectance.
-                    let w = table.white();
-                    let (h, s) = (lab_to_xyz(hair, w), lab_to_xyz(skin_lab, w));
+                    // Follicles over a share of the area, the skin over the rest: blended in
+                    // reflectance, which is what the eye averages at a distance.
                     let c = a.coverage;
-                    let mixed = Xyz::new(
-                        c * h.x + (1.0 - c) * s.x,
-                        c * h.y + (1.0 - c) * s.y,
-                        c * h.z + (1.0 - c) * s.z,
-                    );
-                    let lab = xyz_to_lab(mixed, w);
+                    let bare = skin.optics.reflectance();
+                    let mut v = [0.0; tinct::spectrum::GRID_LEN];
+                    for (k, o) in v.iter_mut().enumerate() {
+                        *o = c * follicle.reflectance.values()[k] + (1.0 - c) * bare.values()[k];
+                    }
+                    let mixed = tinct::spectrum::Spectrum::new(v)?;
                     (
-                        lab,
+                        table.lab(&mixed),
                         format!(
-                            "{}% hair {hair_text} over the skin (shading)",
+                            "{}% shaved {hair_text} follicles over the skin (shading)",
                             fmt_num(c * 100.0, 1)
                         ),
                         skin.optics.clone(),
+                        Some(mixed),
+                        json!({"model": "follicles blended with the skin by coverage", "coverage": c, "follicle": shaft}),
                     )
                 }
             }
@@ -346,7 +359,13 @@ pub fn run(a: Args) -> Result<(), CliError> {
                         ..skin.params
                     })?,
                 };
-                (skin_lab, "the surrounding skin (scar)".to_string(), scar)
+                (
+                    skin_lab,
+                    "the surrounding skin (scar)".to_string(),
+                    scar,
+                    Some(skin.optics.reflectance()),
+                    json!({"model": "the surrounding skin, the dot placed in the scar's skin"}),
+                )
             }
             other => {
                 return Err(InputError::Unknown {
@@ -359,10 +378,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             }
         }
     };
-    let site = super::appear::sized_site(
-        a.packaging.apply(dot_skin.site(depth, thickness)?)?,
-        a.dot_diameter.as_deref(),
-    )?;
+    let site = a.dot.site(&dot_skin, a.packaging.packaging())?;
     let spec = MatchSpec {
         site: &site,
         table,
@@ -429,7 +445,16 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let shown: Vec<Evaluated> = order
         .iter()
         .take(a.top.max(1))
-        .map(|&i| evaluate(&recipes[i], &dot_skin, &site, &tables, target))
+        .map(|&i| {
+            evaluate(
+                &recipes[i],
+                &dot_skin,
+                &site,
+                &tables,
+                target,
+                target_spectrum.as_ref(),
+            )
+        })
         .collect::<Result<_, _>>()?;
     let shown_aged: Vec<Option<(f64, f64)>> =
         order.iter().take(a.top.max(1)).map(|&i| aged[i]).collect();
@@ -475,22 +500,23 @@ pub fn run(a: Args) -> Result<(), CliError> {
             .collect();
         let (skin_parameters, skin_fit) = super::skin_json(&skin);
         emit_json(&json!({
-            "target": {"lab": [target.l, target.a, target.b], "what": target_label},
+            "target": {"lab": [target.l, target.a, target.b], "what": target_label, "built": built},
             "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description,
                      "parameters": skin_parameters, "fit": skin_fit},
             "recipes": rs,
             "reached": reached, "tolerance": tolerance,
             "evaluations": evaluations,
-            "metamerism_index": "CIE 015:2004 special metamerism index (change in illuminant), multiplicative correction, CIEDE2000; target under the test illuminant by Bradford adaptation",
+            "metamerism_index": "CIE 015:2004 special metamerism index (change in illuminant), multiplicative correction, CIEDE2000; target under the test illuminant from its spectrum (follicle, shading, scar) or, for a --target colour, by Bradford adaptation",
             "illuminants": a.illuminants, "observer": observer.degrees(), "depth_mm": depth, "dot_diameter_mm": site.dot_diameter_mm(), "packaging": a.packaging.json(),
         }))?;
     } else {
         let mut s = format!(
-            "target    {}  {}\nskin      {}  {}\ndot       {} mm below the dermo-epidermal junction, {} mm thick; {viewing}\n\n",
+            "target    {}  {}\nskin      {}  {}\ndot       {}, its top {} mm below the dermo-epidermal junction, {} mm thick; {viewing}\n\n",
             format_lab(target),
             target_label,
             format_lab(skin_lab),
             skin.description,
+            site.dot_diameter_mm().map_or("an infinite sheet".to_string(), |d| format!("{} mm across", fmt_num(d, 3))),
             fmt_num(depth, 3),
             fmt_num(thickness, 3)
         );

@@ -264,6 +264,63 @@ impl SkinArgs {
     }
 }
 
+/// Where the dot sits and how big it is; shared by appear, match and fade. The defaults are
+/// `tinct::optics::skin::DEFAULT_DOT_DEPTH_MM` and its neighbours, whose docs give the sources.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DotArgs {
+    /// Depth of the dot's top below the dermo-epidermal junction, e.g. 0mm or 50um. The default
+    /// puts it at the top of the papillary dermis, where SMP aims (no measured SMP depth in mm
+    /// was found: the least certain default; deeper dots read lighter and bluer).
+    #[arg(long, default_value = DEFAULT_DEPTH, value_name = "DEPTH")]
+    pub depth: String,
+    /// Thickness of the pigmented layer (an assumption; the healed load sets the pigment).
+    #[arg(long, default_value = DEFAULT_THICKNESS, value_name = "THICKNESS")]
+    pub thickness: String,
+    /// Diameter of the healed dot (`--needle` says the same: the needle's width taken as the
+    /// dot's); every colour is the mean over a dot of that size, with the light that spreads
+    /// under it from the skin around. `sheet`: an infinite sheet, the layered model. SMP needles
+    /// are 0.18-0.30 mm, the default 0.25 mm the most used (suppliers' pages, second-hand).
+    #[arg(long = "dot-diameter", visible_alias = "needle", default_value = DEFAULT_DIAMETER, value_name = "LENGTH|sheet")]
+    pub dot_diameter: String,
+}
+
+/// The defaults of [`DotArgs`], as typed (the library's constants; a test ties them).
+const DEFAULT_DEPTH: &str = "0mm";
+const DEFAULT_THICKNESS: &str = "0.1mm";
+const DEFAULT_DIAMETER: &str = "0.25mm";
+
+impl DotArgs {
+    /// Depth and thickness, mm.
+    pub fn depth_and_thickness(&self) -> Result<(f64, f64), InputError> {
+        Ok((
+            appear::parse_mm("depth", &self.depth)?,
+            appear::parse_mm("thickness", &self.thickness)?,
+        ))
+    }
+
+    /// The dot's diameter, mm, or None for an infinite sheet.
+    pub fn diameter_mm(&self) -> Result<Option<f64>, InputError> {
+        if self.dot_diameter.trim().eq_ignore_ascii_case("sheet") {
+            return Ok(None);
+        }
+        appear::parse_mm("dot-diameter", &self.dot_diameter).map(Some)
+    }
+
+    /// The dot's site in `skin`, packed as `packaging` says, finite unless `sheet`.
+    pub fn site(
+        &self,
+        skin: &tinct::optics::skin::SkinOptics,
+        packaging: tinct::optics::packaging::Packaging,
+    ) -> Result<tinct::optics::skin::DotSite, InputError> {
+        let (depth, thickness) = self.depth_and_thickness()?;
+        let site = skin.site(depth, thickness)?.with_packaging(packaging)?;
+        match self.diameter_mm()? {
+            Some(d) => site.with_dot_diameter(d),
+            None => Ok(site),
+        }
+    }
+}
+
 /// How pigment sits in healed skin; shared by appear, match and fade.
 #[derive(clap::Args, Debug, Clone)]
 pub struct PackagingArgs {
@@ -374,4 +431,31 @@ pub fn parse_loads(text: &str) -> Result<Vec<(String, f64)>, InputError> {
         out.push((id.to_string(), load));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_defaults_are_the_librarys() {
+        use tinct::optics::skin::{
+            DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_DIAMETER_MM, DEFAULT_DOT_THICKNESS_MM,
+        };
+        let d = DotArgs {
+            depth: DEFAULT_DEPTH.into(),
+            thickness: DEFAULT_THICKNESS.into(),
+            dot_diameter: DEFAULT_DIAMETER.into(),
+        };
+        assert_eq!(
+            d.depth_and_thickness().unwrap(),
+            (DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_THICKNESS_MM)
+        );
+        assert_eq!(d.diameter_mm().unwrap(), Some(DEFAULT_DOT_DIAMETER_MM));
+        let sheet = DotArgs {
+            dot_diameter: " Sheet ".into(),
+            ..d
+        };
+        assert_eq!(sheet.diameter_mm().unwrap(), None);
+    }
 }

@@ -250,18 +250,20 @@ fn mix<'a>(spec: &MatchSpec<'a>, loads: &[(&'a Pigment, f64)]) -> Option<Mixed<'
     // 1 : N with the total healed load, N as practitioners write it.
     let n = shade_number(full / total - 1.0);
     let strength = 1.0 / (1.0 + n);
-    let rounded: Vec<(&Pigment, f64)> = loads
+    // A pigment rounded to no parts is not in the mix a practitioner prepares.
+    let kept: Vec<(&Pigment, u32)> = loads
         .iter()
         .zip(&parts)
-        .map(|((p, _), &k)| (*p, full * strength * f64::from(k) / f64::from(spec.parts)))
+        .filter(|(_, &k)| k > 0)
+        .map(|((p, _), &k)| (*p, k))
+        .collect();
+    let rounded: Vec<(&Pigment, f64)> = kept
+        .iter()
+        .map(|&(p, k)| (p, full * strength * f64::from(k) / f64::from(spec.parts)))
         .collect();
     let lab = lab_of(spec.site, spec.table, &rounded);
     Some(Mixed {
-        parts: loads
-            .iter()
-            .zip(&parts)
-            .map(|((p, _), &k)| (*p, k))
-            .collect(),
+        parts: kept,
         diluent_parts: n,
         loads: rounded,
         lab,

@@ -63,6 +63,9 @@ pub struct DotMonteCarlo {
     diffuse: bool,
     /// Centre-to-centre spacing of a square grid of dots, mm (infinite: one dot).
     period_mm: f64,
+    /// The dot is a strip |x| < radius, endless along y, instead of a cylinder
+    /// ([`DotMonteCarlo::as_strip`]).
+    strip: bool,
 }
 
 /// Where a photon is.
@@ -186,7 +189,54 @@ impl DotMonteCarlo {
             z,
             diffuse: false,
             period_mm: f64::INFINITY,
+            strip: false,
         })
+    }
+
+    /// The same medium with the dot a strip of width twice the radius, endless along y (a hair
+    /// shaft lying under the skin, [`crate::hair::FollicleGeometry`]): [`DotMonteCarlo::run`]
+    /// then launches over the strip and gives the mean over it, its profile binned by the
+    /// distance from the strip's axis.
+    ///
+    /// # Errors
+    /// A period set ([`DotMonteCarlo::with_period`]): patterns are of cylinders.
+    pub fn as_strip(mut self) -> Result<Self, InputError> {
+        if self.period_mm.is_finite() {
+            return Err(InputError::Invalid {
+                field: "dot".into(),
+                message: "a strip cannot be repeated on a grid".into(),
+            });
+        }
+        self.strip = true;
+        Ok(self)
+    }
+
+    /// Whether (x, y) lies inside the dot's outline.
+    fn contains(&self, x: f64, y: f64) -> bool {
+        if self.strip {
+            x.abs() < self.radius_mm
+        } else {
+            x * x + y * y < self.radius_mm * self.radius_mm
+        }
+    }
+
+    /// Distance along the photon's path to the dot's wall, if it meets it.
+    fn wall_distance(&self, p: &Photon) -> Option<f64> {
+        if !self.strip {
+            return wall_distance(p, self.radius_mm * self.radius_mm);
+        }
+        let a = self.radius_mm;
+        if p.ux.abs() < 1e-300 {
+            return None;
+        }
+        if p.inside {
+            let edge = if p.ux > 0.0 { a } else { -a };
+            Some(((edge - p.x) / p.ux).max(0.0))
+        } else {
+            let edge = if p.x >= a { a } else { -a };
+            let t = (edge - p.x) / p.ux;
+            (t > 0.0).then_some(t)
+        }
     }
 
     /// The same dot repeated on a square grid `spacing_mm` centre to centre (at least its
@@ -195,8 +245,15 @@ impl DotMonteCarlo {
     /// boundaries, exact for the grid); [`DotMonteCarlo::run_pattern`] estimates it.
     ///
     /// # Errors
-    /// A spacing below the dot's diameter, above 100 mm or not finite.
+    /// A spacing below the dot's diameter, above 100 mm or not finite; a strip
+    /// ([`DotMonteCarlo::as_strip`]).
     pub fn with_period(mut self, spacing_mm: f64) -> Result<Self, InputError> {
+        if self.strip {
+            return Err(InputError::Invalid {
+                field: "dot".into(),
+                message: "a strip cannot be repeated on a grid".into(),
+            });
+        }
         InputError::check_range(
             "dot spacing (mm)",
             spacing_mm,
@@ -327,17 +384,30 @@ impl DotMonteCarlo {
                     let (r, bin) = if !finite {
                         (0.0, 0)
                     } else if i < photons {
-                        let r = a * rng.uniform().sqrt();
+                        // Uniform over the disc (or across the strip).
+                        let u = rng.uniform();
+                        let r = if self.strip { a * u } else { a * u.sqrt() };
                         let b = ((r / a) * PROFILE_BINS_INSIDE as f64) as usize;
                         (r, b.min(PROFILE_BINS_INSIDE - 1))
                     } else {
-                        // Uniform over the ring a..2a.
-                        let r = a * (1.0 + 3.0 * rng.uniform()).sqrt();
+                        // Uniform over the ring a..2a (or the bands beside the strip).
+                        let u = rng.uniform();
+                        let r = if self.strip {
+                            a * (1.0 + u)
+                        } else {
+                            a * (1.0 + 3.0 * u).sqrt()
+                        };
                         let b = ((r / a - 1.0) * PROFILE_BINS_OUTSIDE as f64) as usize;
                         (r, PROFILE_BINS_INSIDE + b.min(PROFILE_BINS_OUTSIDE - 1))
                     };
                     let phi = std::f64::consts::TAU * rng.uniform();
-                    let w = self.trace(r * phi.cos(), r * phi.sin(), &mut rng, None);
+                    // A strip is the same along y: only the side of its axis is drawn.
+                    let (x, y) = if self.strip {
+                        (if phi < std::f64::consts::PI { r } else { -r }, 0.0)
+                    } else {
+                        (r * phi.cos(), r * phi.sin())
+                    };
+                    let w = self.trace(x, y, &mut rng, None);
                     acc[bin][0] += 1.0;
                     acc[bin][1] += w;
                     acc[bin][2] += w * w;
@@ -402,6 +472,12 @@ impl DotMonteCarlo {
         launch_radius_mm: f64,
     ) -> Result<(f64, f64), InputError> {
         check_photons(photons)?;
+        if self.strip {
+            return Err(InputError::Invalid {
+                field: "dot".into(),
+                message: "the direct estimate is for a cylinder".into(),
+            });
+        }
         if !launch_radius_mm.is_finite() || launch_radius_mm < self.radius_mm {
             return Err(InputError::OutOfRange {
                 field: "launch_radius_mm".into(),
@@ -441,7 +517,6 @@ impl DotMonteCarlo {
     /// axis, if given).
     fn trace(&self, x: f64, y: f64, rng: &mut Rng, count_within: Option<f64>) -> f64 {
         let n = self.index;
-        let a2 = self.radius_mm * self.radius_mm;
         let (ux, uy, uz, w) = if self.diffuse {
             // Cosine-weighted in air, refracted in (Snell), Fresnel taken off.
             let sin_out = rng.uniform().sqrt();
@@ -466,14 +541,14 @@ impl DotMonteCarlo {
             uz,
             w,
             layer: 0,
-            inside: x * x + y * y < a2,
+            inside: self.contains(x, y),
         };
         let p = if self.dot_layer == 0 {
             let (x, y) = (self.wrap(p.x), self.wrap(p.y));
             Photon {
                 x,
                 y,
-                inside: x * x + y * y < a2,
+                inside: self.contains(x, y),
                 ..p
             }
         } else {
@@ -509,7 +584,7 @@ impl DotMonteCarlo {
         on_bottom: &mut dyn FnMut(f64, f64, f64),
     ) {
         let n = self.index;
-        let a2 = self.radius_mm * self.radius_mm;
+        let finite_dot = self.radius_mm.is_finite();
         let mut s_left = 0.0;
         let last = self.layers.len() - 1;
         for _ in 0..MAX_EVENTS {
@@ -532,8 +607,8 @@ impl DotMonteCarlo {
                 d = ((self.z[p.layer] - p.z) / p.uz).max(0.0);
                 hit = Hit::Top;
             }
-            if p.layer == self.dot_layer && a2.is_finite() {
-                if let Some(dw) = wall_distance(&p, a2) {
+            if p.layer == self.dot_layer && finite_dot {
+                if let Some(dw) = self.wall_distance(&p) {
                     if dw < d {
                         d = dw;
                         hit = Hit::Wall;
@@ -593,7 +668,7 @@ impl DotMonteCarlo {
                                 p.x = self.wrap(p.x);
                                 p.y = self.wrap(p.y);
                             }
-                            p.inside = p.x * p.x + p.y * p.y < a2;
+                            p.inside = self.contains(p.x, p.y);
                         } else if open_bottom {
                             on_bottom(p.x, p.y, p.w);
                             return;
@@ -616,7 +691,7 @@ impl DotMonteCarlo {
                                 p.x = self.wrap(p.x);
                                 p.y = self.wrap(p.y);
                             }
-                            p.inside = p.x * p.x + p.y * p.y < a2;
+                            p.inside = self.contains(p.x, p.y);
                         }
                     }
                     Hit::None => unreachable!("a finite step or a boundary"),
@@ -667,6 +742,7 @@ pub(crate) fn upper_kernels(
         z,
         diffuse: false,
         period_mm: f64::INFINITY,
+        strip: false,
     };
     let bin_of = |x: f64, y: f64| {
         let r = (x * x + y * y).sqrt();

@@ -434,6 +434,39 @@ fn seen<const N: usize>(q: &Quadrature<N>, total: f64, specular: Specular) -> f6
     }
 }
 
+/// Where SMP puts a dot by default: its top at the dermo-epidermal junction
+/// ([`DEFAULT_DOT_DEPTH_MM`]), [`DEFAULT_DOT_THICKNESS_MM`] thick, [`DEFAULT_DOT_DIAMETER_MM`]
+/// across. The sources (data/research/SMP-GEOMETRY.md sections 1-3) and how sure they are:
+///
+/// - **Depth.** No peer-reviewed SMP depth in millimetres was found. SMP implants pigment "into
+///   the upper and mid-papillary dermis" (a micropigmentation textbook chapter, secondary);
+///   Liu et al. 2025 (J Cosmet Dermatol 24:e70375, read) keep the needle at an
+///   "epidermal-upper dermal depth" by a zero-bleeding endpoint (the subpapillary plexus bleeds);
+///   microblading deposits "only till the papillary dermis" (Marwah et al. 2021, read). The
+///   papillary dermis is about 0.3-0.4 mm deep (Sorrell & Caplan 2004, secondary; no scalp
+///   measurement found), so the default fills its upper 0.1 mm. Trade pages say 0.25-2 mm below
+///   the surface and contradict each other. This is the least certain of the defaults: 0 to
+///   0.3 mm spans the readings (`--depth`); deeper dots read lighter and bluer.
+/// - **Thickness** 0.1 mm: an assumption, the height of pigment a needle stroke leaves was not
+///   found; the healed load, not the thickness, sets how much pigment the dot holds.
+/// - **Diameter** 0.25 mm: the "go-to" 0803 needle (0.25 mm; SMP needles 0.18-0.30 mm, suppliers'
+///   pages, secondary), the healed dot taken as the needle's width (no measured ratio found;
+///   healed SMP dots look larger than the follicles beside them, Nguyen et al. 2022, read).
+///   Dots are "less than 1mm in size and spaced approximately 1mm apart" (Pak, Kim & Rassman,
+///   secondary). `--dot-diameter` (or `--needle`) changes it; `--dot-diameter sheet` gives the
+///   infinite sheet of the layered model.
+///
+/// The fast finite-dot model is least accurate right under the epidermis (issue 12, still
+/// open): at this depth it reads a 0.25 mm dot too dark by 0.005-0.015 in reflectance for carbon
+/// black and up to 0.04 at 670 nm for iron oxide red, against its 3-D Monte Carlo.
+pub const DEFAULT_DOT_DEPTH_MM: f64 = 0.0;
+
+/// Default thickness of the dot's layer, mm ([`DEFAULT_DOT_DEPTH_MM`]).
+pub const DEFAULT_DOT_THICKNESS_MM: f64 = 0.1;
+
+/// Default diameter of the healed dot, mm ([`DEFAULT_DOT_DEPTH_MM`]).
+pub const DEFAULT_DOT_DIAMETER_MM: f64 = 0.25;
+
 /// How deep a dot may reach below the dermo-epidermal junction, mm. Below the dot the model's
 /// dermis is semi-infinite, which holds only inside the dermis; no measurement of the scalp's
 /// dermal thickness was found, so 2 mm is an assumption (adjustable in code).
@@ -702,6 +735,34 @@ impl DotSite {
         let mut out = [0.0; GRID_LEN];
         for (i, o) in out.iter_mut().enumerate() {
             *o = self.band(pigment, i)?;
+        }
+        Ok(Spectrum::new(out).expect("finite model output"))
+    }
+
+    /// Reflectance seen over the dot with its layer's interior given outright per band
+    /// (`interior(i)`, e.g. a hair shaft) instead of tissue and pigment: over an infinite sheet
+    /// of it, or the mean over a finite dot. The interior's thickness is the site's.
+    ///
+    /// # Errors
+    /// An interior with coefficients negative or not finite.
+    pub fn reflectance_of_interior(
+        &self,
+        interior: &dyn Fn(usize) -> Layer,
+    ) -> Result<Spectrum, InputError> {
+        let q = &self.quadrature;
+        let mut out = [0.0; GRID_LEN];
+        for (i, o) in out.iter_mut().enumerate() {
+            let layer = Layer {
+                thickness_mm: self.thickness_mm,
+                ..interior(i)
+            };
+            layer.validate().map_err(|e| e.at("dot interior"))?;
+            let r = if let Some(f) = &self.finite {
+                f.bands()[i].mean(&layer)? + q.specular()
+            } else {
+                reflectance_between(&self.above[i], &Slab::layer(q, &layer)?, &self.below[i])
+            };
+            *o = seen(q, r, self.specular);
         }
         Ok(Spectrum::new(out).expect("finite model output"))
     }
