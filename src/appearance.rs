@@ -237,7 +237,7 @@ pub fn finite_look(
             prepared.finite_dot().expect("just prepared")
         }
     };
-    let k = site.layers(&DotPigment::none(), 0)?.len() - 2;
+    let k = site.dot_index();
     let mut mean = [0.0; GRID_LEN];
     let mut sheet = [0.0; GRID_LEN];
     let radii = model.profile_radius_mm();

@@ -34,7 +34,7 @@ fn column(
     .unwrap();
     let dotted = site.layers(&pig, band).unwrap();
     let bare = site.layers(&DotPigment::none(), band).unwrap();
-    let k = dotted.len() - 2;
+    let k = site.dot_index();
     (bare, k, dotted[k])
 }
 
@@ -351,6 +351,25 @@ fn appear_reports_a_finite_dot_close_up_and_from_afar() {
     assert!(sheet["finite"].is_null());
     let default = json_of(tinct().args(base));
     assert_eq!(default["finite"]["diameter_mm"].as_f64(), Some(0.25));
+    // At every depth, the papillary dermis's cut included, the dot reads darker than the skin.
+    for depth in ["0mm", "0.05mm", "0.15mm", "0.2mm"] {
+        let v = json_of(
+            tinct()
+                .args([
+                    "appear",
+                    "--dilution",
+                    "carbon-black:1:6",
+                    "--skin",
+                    "fitzpatrick:II",
+                ])
+                .args(["--depth", depth, "--json"]),
+        );
+        let (close, skin) = (
+            v["finite"]["close_up"]["lab"][0].as_f64().unwrap(),
+            v["skin"]["lab"][0].as_f64().unwrap(),
+        );
+        assert!(close < skin - 1.5, "{depth}: {close} against {skin}");
+    }
     let run = |extra: &[&str]| json_of(tinct().args(base).args(extra));
     let v = run(&["--needle", "0.25mm", "--spacing", "1mm"]);
     let l = |x: &serde_json::Value| x[0].as_f64().unwrap();

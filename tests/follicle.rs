@@ -363,7 +363,7 @@ fn main_job_recipes_against_the_monte_carlo() {
         for (i, o) in v.iter_mut().enumerate() {
             let layers = site.layers(&pigment, i).unwrap();
             let bare = site.layers(&DotPigment::none(), i).unwrap();
-            let k = layers.len() - 2;
+            let k = site.dot_index();
             let own = site.finite_dot().unwrap().bands()[i]
                 .mean(&layers[k])
                 .unwrap();

@@ -200,3 +200,64 @@ fn coarse_finite_dots_steer_close_to_the_full_ones() {
     }
     eprintln!("finite coarse vs full: worst dE00 {worst}");
 }
+
+#[test]
+fn the_default_finite_dot_keeps_the_physics() {
+    // Issue 13 item 9 at the defaults (a 0.25 mm dot with its top at the dermo-epidermal
+    // junction), where light from beside the dot comes up through it: zero load is the skin;
+    // deeper, less contrast; black bluer than a grey darkening. Darker skin: the sheet's
+    // contrast falls steadily (38.6 dE00 in type I to 13.9 in VI for 5 g/m^2), the finite dot's
+    // stays near 14 from I to IV and then falls (10.4, 6.9): in light skin more of the light
+    // that comes up under the dot has entered beside it, which offsets the lighter skin around
+    // it. So: never more than 0.5 dE00 more contrast in darker skin, and clearly less in V.
+    use tinct::optics::skin::{DEFAULT_DOT_DIAMETER_MM, DEFAULT_DOT_THICKNESS_MM};
+    let black = Catalog::builtin().get("carbon-black").unwrap();
+    let look = |s: &SkinOptics, load: f64, depth: f64| {
+        let site = s
+            .site(depth, DEFAULT_DOT_THICKNESS_MM)
+            .unwrap()
+            .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
+            .unwrap();
+        appear(
+            s,
+            &site,
+            &[Component {
+                pigment: black,
+                load_g_m2: load,
+            }],
+            table(),
+        )
+        .unwrap()
+    };
+    let mut previous_skin = f64::INFINITY;
+    let mut first = 0.0;
+    for pt in ["I", "III", "V"] {
+        let s = skin(pt);
+        let none = look(&s, 0.0, 0.0);
+        assert!(
+            none.contrast_delta_e < 1e-6,
+            "{pt}: {}",
+            none.contrast_delta_e
+        );
+        let mut previous = f64::INFINITY;
+        for depth in [0.0, 0.1, 0.3] {
+            let a = look(&s, 5.0, depth);
+            assert!(a.contrast_delta_e < previous, "{pt} at {depth} mm");
+            assert!(
+                a.cool_cast.bluer_b > 0.0,
+                "{pt} at {depth} mm: {:?}",
+                a.cool_cast
+            );
+            previous = a.contrast_delta_e;
+        }
+        let c = look(&s, 5.0, 0.0).contrast_delta_e;
+        assert!(c < previous_skin + 0.5, "{pt}: {c} after {previous_skin}");
+        if pt == "I" {
+            first = c;
+        }
+        if pt == "V" {
+            assert!(c < first - 2.0, "V: {c}, I: {first}");
+        }
+        previous_skin = c;
+    }
+}
