@@ -54,9 +54,10 @@ pub struct Common {
     /// Share of each session's deposit placed in the epidermis (shed within weeks).
     #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
     pub epidermal_share: f64,
-    /// Slow clearance of the settled pigment, fraction per year (no published rate: default 0;
-    /// estimate it with `tinct fit`).
-    #[arg(long, default_value_t = 0.0, value_name = "PER_YEAR")]
+    /// Slow clearance of the settled pigment, fraction per year. No published rate: the
+    /// default is calibrated so that a typical client's first touch-up falls at 4.5 years, the
+    /// middle of what SMP clinics report (3-6 years); replace it with your own data (`tinct fit`).
+    #[arg(long, default_value_t = tinct::fade::kinetics::DEFAULT_CLEARANCE_PER_YEAR, value_name = "PER_YEAR")]
     pub clearance: f64,
     /// How much faster pigments fade in daylight with its UV than without.
     #[arg(long, default_value_t = UV_ACCELERATION, value_name = "FACTOR")]

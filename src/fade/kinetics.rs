@@ -56,6 +56,30 @@ pub fn epidermal_turnover_days(age_years: f64) -> f64 {
     BASAL_TO_CORNEUM_DAYS + t0 + f * (t1 - t0)
 }
 
+/// Slow clearance of the held pigment, per year, without light: **a calibration to SMP
+/// practice, not a measurement** (secondary).
+///
+/// No measured rate of long-term loss of tattoo pigment in people was found
+/// (data/research/FADE-KINETICS.md section 2): the macrophage cycle keeps pigment in place
+/// (capture, release and recapture, Baranska et al. 2018, read), and Bäumler (2015, read) says
+/// only that extraction from long-existing tattoos confirms the one-third lost while healing, a
+/// statement without the precision to rule out a few percent a year. What practice reports is
+/// the touch-up interval: SMP clinics' pages say 1-4, 2-4, 2-5, 3-4, 3-6, 4-5, 4-6, 4-8 and "up
+/// to eight" years (eleven pages, read as their own claims, none a measurement; the issue-14
+/// research notes), the middles of their ranges clustering at 3-6 years with a median of 4.5.
+/// The rate is set so that tinct's reference client reaches the touch-up tolerance (2 dE00 from
+/// the freshly healed look) after 4.5 years: Fitzpatrick II, black hair, the main job's recipe
+/// (9 carbon black + 1 iron oxide red, undiluted, a 0.25 mm dot at the top of the papillary
+/// dermis), the `mixed` sun profile, the catalog's Blue Wool grades, age 35. The test
+/// `clearance_default_is_calibrated_to_practice` (tests/fading.rs) re-derives it. Replace it with
+/// a client's own series: `tinct fit` estimates the rate (k2 of `biexp`).
+pub const DEFAULT_CLEARANCE_PER_YEAR: f64 = 0.051;
+
+/// Log-normal spread of the clearance in the Monte Carlo: the clinics' central range, 3 to 6
+/// years, read as the 10th to 90th percentile of the touch-up time, which scales about as
+/// 1/clearance (0.05 and 0.07 per year give 4.6 and 3.4 years): sigma = ln(6/3) / (2 x 1.2816).
+pub const CLEARANCE_SIGMA_LN: f64 = 0.270_4;
+
 /// The kinetic parameters (the defaults are the sourced values above).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Kinetics {
@@ -68,13 +92,8 @@ pub struct Kinetics {
     pub epidermal_share: f64,
     /// The client's age, years (sets the epidermal turnover time).
     pub age_years: f64,
-    /// First-order loss of the held pigment per year, without light.
-    ///
-    /// No measured rate was found. The one quantitative statement (Bäumler 2015) is that
-    /// extraction from long-existing tattoos confirms the one-third loss of healing, i.e. little
-    /// further loss over years; the macrophage cycle explains why (Baranska et al. 2018). The
-    /// default is therefore 0; `tinct fit` estimates the rate (k2 of `biexp`) from
-    /// longitudinal measurements.
+    /// First-order loss of the held pigment per year, without light
+    /// ([`DEFAULT_CLEARANCE_PER_YEAR`], a calibration to practice).
     pub clearance_per_year: f64,
 }
 
@@ -85,7 +104,7 @@ impl Default for Kinetics {
             healing_days: HEALING_DAYS,
             epidermal_share: 0.0,
             age_years: 35.0,
-            clearance_per_year: 0.0,
+            clearance_per_year: DEFAULT_CLEARANCE_PER_YEAR,
         }
     }
 }
@@ -199,6 +218,14 @@ impl Rates {
             retained: k.healing_retained,
             shed: k.shedding_rate(),
             clear: k.clearance_rate(),
+        }
+    }
+
+    /// The same rates with the slow clearance multiplied by `factor` (a Monte Carlo draw).
+    pub fn with_clearance_scaled(&self, factor: f64) -> Rates {
+        Rates {
+            clear: self.clear * factor,
+            ..*self
         }
     }
 
@@ -357,7 +384,11 @@ mod tests {
 
     #[test]
     fn a_session_heals_to_its_retained_share_in_about_a_month() {
-        let k = Kinetics::default();
+        // Healing alone: no slow clearance.
+        let k = Kinetics {
+            clearance_per_year: 0.0,
+            ..Kinetics::default()
+        };
         let r = Rates::new(&k);
         let mut p = Pools::default();
         p.deposit(k.deposit_for(6.0), &k);

@@ -136,6 +136,8 @@ pub struct Draw {
     pub exposure: f64,
     /// Added to every pigment's Blue Wool grade.
     pub grade_offset: f64,
+    /// Multiplies the slow clearance rate.
+    pub clearance: f64,
 }
 
 impl Default for Draw {
@@ -143,6 +145,7 @@ impl Default for Draw {
         Draw {
             exposure: 1.0,
             grade_offset: 0.0,
+            clearance: 1.0,
         }
     }
 }
@@ -297,10 +300,10 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    fn step(&self, pools: &mut [Pools], day: usize, photo: &[Vec<f64>]) {
+    fn step(&self, rates: &Rates, pools: &mut [Pools], day: usize, photo: &[Vec<f64>]) {
         let doy = (self.setup.start_day_of_year + day) % DAYS_PER_YEAR;
-        for (p, rates) in pools.iter_mut().zip(photo) {
-            self.rates.step(p, rates[doy]);
+        for (p, light) in pools.iter_mut().zip(photo) {
+            rates.step(p, light[doy]);
         }
     }
 
@@ -329,7 +332,7 @@ impl<'a> Model<'a> {
         let mut states = Vec::with_capacity(days / every + 2);
         states.push((0, pools.clone()));
         for day in 0..days {
-            self.step(&mut pools, day, &photo);
+            self.step(&self.rates, &mut pools, day, &photo);
             if (day + 1) % every == 0 || day + 1 == days {
                 states.push((day + 1, pools.clone()));
             }
@@ -364,6 +367,7 @@ impl<'a> Model<'a> {
         coarse: bool,
     ) -> (Schedule, Vec<Sample>) {
         let photo = self.photo_rates(draw);
+        let rates = self.rates.with_clearance_scaled(draw.clearance);
         let mut pools: Vec<Pools> = self.loads0.iter().map(|&w| Pools::healed(w)).collect();
         let heal = self.setup.kinetics.healing_days.ceil() as usize;
         let mut touch_ups = Vec::new();
@@ -382,7 +386,7 @@ impl<'a> Model<'a> {
             stride.clear();
             stride.push(pools.clone());
             for d in day..end {
-                self.step(&mut pools, d, &photo);
+                self.step(&rates, &mut pools, d, &photo);
                 stride.push(pools.clone());
             }
             let start = day;
@@ -463,10 +467,13 @@ impl<'a> Model<'a> {
 ///   spread this gives sigma = ln(363 / 69) / (2 x 1.96) = 0.42, the default.
 /// - Light fastness: Blue Wool ratings are stated to the nearest half grade, so the grade is
 ///   drawn uniformly within +-0.5 of its stated value (one draw for all pigments of a run).
+/// - Slow clearance: log-normal around the rate given, with
+///   [`super::kinetics::CLEARANCE_SIGMA_LN`] (the spread of SMP clinics' touch-up intervals).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Uncertainty {
     pub exposure_sigma_ln: f64,
     pub grade_half_width: f64,
+    pub clearance_sigma_ln: f64,
 }
 
 impl Default for Uncertainty {
@@ -474,6 +481,7 @@ impl Default for Uncertainty {
         Uncertainty {
             exposure_sigma_ln: (363.0f64 / 69.0).ln() / (2.0 * 1.96),
             grade_half_width: 0.5,
+            clearance_sigma_ln: super::kinetics::CLEARANCE_SIGMA_LN,
         }
     }
 }
@@ -500,9 +508,11 @@ pub fn draw(seed: u64, run: usize, u: &Uncertainty) -> Draw {
         rand::rngs::StdRng::seed_from_u64(seed ^ (run as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let z: f64 = rng.sample(rand_distr::StandardNormal);
     let g: f64 = rng.random_range(-1.0..=1.0);
+    let c: f64 = rng.sample(rand_distr::StandardNormal);
     Draw {
         exposure: (u.exposure_sigma_ln * z).exp(),
         grade_offset: g * u.grade_half_width,
+        clearance: (u.clearance_sigma_ln * c).exp(),
     }
 }
 
