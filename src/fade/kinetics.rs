@@ -65,8 +65,9 @@ pub fn epidermal_turnover_days(age_years: f64) -> f64 {
 /// only that extraction from long-existing tattoos confirms the one-third lost while healing, a
 /// statement without the precision to rule out a few percent a year. What practice reports is
 /// the touch-up interval: SMP clinics' pages say 1-4, 2-4, 2-5, 3-4, 3-6, 4-5, 4-6, 4-8 and "up
-/// to eight" years (eleven pages, read as their own claims, none a measurement; the issue-14
-/// research notes), the middles of their ranges clustering at 3-6 years with a median of 4.5.
+/// to eight" years (eleven pages, read as their own claims, none a measurement;
+/// data/research/FADE-PRACTICE.md), the middles of their ranges clustering at 3-6 years with a
+/// median of 4.5.
 /// The rate is set so that tinct's reference client reaches the touch-up tolerance (2 dE00 from
 /// the freshly healed look) after 4.5 years: Fitzpatrick II, black hair, the main job's recipe
 /// (9 carbon black + 1 iron oxide red, undiluted, a 0.25 mm dot at the top of the papillary
