@@ -724,3 +724,58 @@ fn the_classic_client_fades_like_a_real_one() {
     let outdoor = reference_client("outdoor-worker", c, 0).0.unwrap();
     assert!(outdoor < indoor, "outdoor {outdoor}, indoor {indoor}");
 }
+
+#[test]
+fn match_years_says_when_fading_by_light_is_not_modelled() {
+    // Issue 14 item 2: a pigment without a Blue Wool grade is named, in the text and the JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data_path("fixture-toner.toml"))
+        .unwrap()
+        .replace("blue_wool = 3\n", "")
+        .replace("id = \"fixture-toner\"", "id = \"ungraded-toner\"");
+    let path = dir.path().join("ungraded.toml");
+    std::fs::write(&path, text).unwrap();
+    let run = |json: bool| {
+        let mut c = tinct();
+        c.args([
+            "match",
+            "--skin",
+            "fitzpatrick:II",
+            "--target",
+            "lab(50 2 8)",
+        ])
+        .arg("--catalog")
+        .arg(&path)
+        .args(["--pigments", "carbon-black,ungraded-toner", "--years", "3"]);
+        if json {
+            c.arg("--json");
+        }
+        c
+    };
+    let out = run(false).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("ungraded-toner: no Blue Wool grade")
+            && text.contains("left out of these figures")
+            && !text.contains("carbon-black: no Blue Wool"),
+        "{text}"
+    );
+    let v = json_of(&mut run(true));
+    let named: Vec<String> = v["recipes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["after_years"]["light_not_modelled"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["pigment"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        named.iter().all(|n| n == "ungraded-toner") && !named.is_empty(),
+        "{named:?}"
+    );
+}

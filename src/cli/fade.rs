@@ -844,8 +844,10 @@ pub fn run_schedule(a: ScheduleArgs) -> Result<(), CliError> {
 /// A recipe's fading as `tinct match --years` sees it: the same model as `tinct fade`, with
 /// the default kinetics.
 pub(super) struct Durability {
-    /// Each catalog pigment's photodegradation, derived once for all recipes.
+    /// Each catalog pigment's photodegradation, derived once for all recipes, and where it
+    /// came from (or why it is not modelled).
     photo: HashMap<String, Option<Photodegradation>>,
+    source: HashMap<String, String>,
     year: Year,
     days: usize,
 }
@@ -861,12 +863,30 @@ impl Durability {
         let profile = parse_exposure(exposure)?;
         let grades = parse_grades(catalog, lightfastness)?;
         let all: Vec<&Pigment> = catalog.pigments().iter().collect();
-        let (photo, _) = photodegradation(catalog, &grades, &all)?;
+        let (photo, source) = photodegradation(catalog, &grades, &all)?;
         Ok(Durability {
             photo: all.iter().map(|p| p.id.clone()).zip(photo).collect(),
+            source: all.iter().map(|p| p.id.clone()).zip(source).collect(),
             year: year(&profile)?,
             days,
         })
+    }
+
+    /// The pigments among `ids` whose fading by light is not modelled, with why.
+    pub(super) fn unmodelled<'s>(
+        &self,
+        ids: impl Iterator<Item = &'s str>,
+    ) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for id in ids {
+            if matches!(self.photo.get(id), Some(None)) && !out.iter().any(|(o, _)| o == id) {
+                out.push((
+                    id.to_string(),
+                    self.source.get(id).cloned().unwrap_or_default(),
+                ));
+            }
+        }
+        out
     }
 
     /// (dE00 from `target` after the years, the worst dE00 from it over them, sampled every

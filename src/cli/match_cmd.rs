@@ -428,8 +428,17 @@ pub fn run(a: Args) -> Result<(), CliError> {
     // Fading: each recipe (as mixed) over the years, against the target.
     let mut order: Vec<usize> = (0..recipes.len()).collect();
     let mut aged: Vec<Option<(f64, f64)>> = vec![None; recipes.len()];
+    // Pigments of the shown recipes whose fading by light is not modelled, and why.
+    let mut unmodelled: Vec<(String, String)> = Vec::new();
     if let Some(years) = a.years {
         let d = super::fade::Durability::new(&catalog, &a.exposure, &a.lightfastness, years)?;
+        unmodelled = d.unmodelled(
+            recipes
+                .iter()
+                .take(a.top.max(1))
+                .flat_map(|r| r.mixed.as_ref().map_or(&r.loads, |m| &m.loads).iter())
+                .map(|(p, _)| p.id.as_str()),
+        );
         let considered = if durable { recipes.len() } else { a.top.max(1) };
         for (i, r) in recipes.iter().enumerate().take(considered) {
             let loads = r.mixed.as_ref().map_or(&r.loads, |m| &m.loads);
@@ -487,7 +496,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
             .zip(&shown_aged)
             .map(|(e, aged)| {
                 json!({
-                    "after_years": aged.map(|(after, worst)| json!({"years": a.years, "delta_e": after, "worst_delta_e": worst, "exposure": a.exposure})),
+                    "after_years": aged.map(|(after, worst)| json!({"years": a.years, "delta_e": after, "worst_delta_e": worst, "exposure": a.exposure,
+                        "light_not_modelled": unmodelled.iter().filter(|(id, _)| e.loads.iter().any(|(l, _, _)| l == id)).map(|(id, why)| json!({"pigment": id, "why": why})).collect::<Vec<_>>()})),
                     "components": e.loads.iter().map(|(id, w, p)| json!({"pigment": id, "load_g_m2": w, "parts": p})).collect::<Vec<_>>(),
                     "diluent_parts": e.diluent_parts,
                     "lab": [e.lab.l, e.lab.a, e.lab.b], "srgb": e.srgb,
@@ -610,6 +620,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
                         fmt_num(*worst, 2)
                     ));
                 }
+            }
+            for (id, why) in &unmodelled {
+                s.push_str(&format!(
+                    "{id}: {why}; its fading by light is left out of these figures\n"
+                ));
             }
         }
         if !reached {
