@@ -251,7 +251,13 @@ fn bench_match(c: &mut Criterion) {
     g.bench_function("main_job_follicle_target_and_dot_prepared_each_time", |b| {
         b.iter(|| {
             let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
-            let f = tinct::hair::follicle(&skin, black_box("dark-brown"), table).unwrap();
+            let f = tinct::hair::follicle(
+                &skin,
+                black_box("dark-brown"),
+                table,
+                tinct::hair::TRESS_TOLERANCE,
+            )
+            .unwrap();
             let site = skin
                 .site(
                     tinct::optics::skin::DEFAULT_DOT_DEPTH_MM,

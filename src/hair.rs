@@ -5,12 +5,12 @@
 //!
 //! ```
 //! use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
-//! use tinct::hair::follicle;
+//! use tinct::hair::{follicle, TRESS_TOLERANCE};
 //! use tinct::optics::skin::{SkinOptics, SkinParams};
 //!
 //! let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
 //! let skin = SkinOptics::new(SkinParams::fitzpatrick("II")?)?;
-//! let f = follicle(&skin, "black", table)?;
+//! let f = follicle(&skin, "black", table, TRESS_TOLERANCE)?;
 //! let (shaft, bare) = (table.lab(&f.reflectance), table.lab(&skin.reflectance()));
 //! assert!(shaft.l < bare.l - 20.0 && shaft.l > 30.0); // dark, but far lighter than the tress
 //! assert!(f.shaft.opaque);
@@ -68,7 +68,7 @@ pub fn hair_colour(text: &str, white: Xyz) -> Result<Lab, InputError> {
             field: "hair".into(),
             message: format!(
                 "no published measurement of {t:?} hair was found, so tinct has no preset for it; \
-                 give a measured colour such as lab(30 5 8) (presets: {})",
+                 give a measured colour such as lab(20 2 2) (presets: {})",
                 presets()
                     .into_iter()
                     .map(|p| p.0)
@@ -89,7 +89,7 @@ pub fn hair_colour(text: &str, white: Xyz) -> Result<Lab, InputError> {
             .map(|p| p.0)
             .collect::<Vec<_>>()
             .join(", ")
-            + ", or a colour such as lab(30 5 8)",
+            + ", or a colour such as lab(20 2 2)",
     })
 }
 
@@ -194,8 +194,8 @@ pub struct ShaftFit {
 }
 
 /// The melanin of a shaft of `diameter_mm` whose tress measures `tress` (under `table`'s
-/// viewing, specular excluded): least-squares in CIEDE2000 over the two absorptions, each 0 to
-/// 200 mm^-1 at 550 nm. Where more melanin no longer changes the colour (black hair), the least
+/// viewing, specular excluded): the two absorptions (their total 0.01 to 200 mm^-1 at 550 nm)
+/// that bring the modelled tress closest to it in CIEDE2000. Where more melanin no longer changes the colour (black hair), the least
 /// melanin within 0.01 dE00 of the best is returned and `opaque` is set.
 ///
 /// # Errors
@@ -377,6 +377,14 @@ pub fn follicle_reflectance(
     site.reflectance_of_interior(&|i| geometry.interior(melanin, i))
 }
 
+/// How far (dE00) the modelled tress may be from a measured hair colour for [`follicle`] to
+/// accept it by default: the presets come within 0.55 (dark brown) and 0.90 (black). The shaft
+/// model is validated on dark hair only: darker than the black tress (whose reflectance is taken
+/// as the cuticle's alone) it cannot go, and its lighter hairs are yellower than measured brown
+/// hair tends to be (for lab(30 5 8) it reaches lab(27.3 6.1 11.5), 3.2 away). A colour outside
+/// the tolerance is refused rather than silently replaced; a caller may accept more.
+pub const TRESS_TOLERANCE: f64 = 1.5;
+
 /// A follicle target: the client's hair as a shaft under the client's skin.
 #[derive(Debug, Clone, Serialize)]
 pub struct Follicle {
@@ -394,15 +402,25 @@ pub struct Follicle {
 }
 
 /// The follicle of `hair` (a preset or a measured tress colour under `table`'s viewing) in
-/// `skin`, with the default [`FollicleGeometry`].
+/// `skin`, with the default [`FollicleGeometry`], the tress fitted within `tolerance` dE00
+/// ([`TRESS_TOLERANCE`] by default).
 ///
 /// # Errors
-/// An unknown hair, or a colour that does not parse.
+/// An unknown hair, a colour that does not parse, a tolerance not above 0, or a colour the
+/// shaft model cannot reach within it (the message names the closest it reaches).
 pub fn follicle(
     skin: &SkinOptics,
     hair: &str,
     table: &WeightingTable,
+    tolerance: f64,
 ) -> Result<Follicle, InputError> {
+    InputError::check_range(
+        "hair-tolerance",
+        tolerance,
+        f64::MIN_POSITIVE,
+        f64::MAX,
+        "a dE00 above 0",
+    )?;
     use crate::colorimetry::{Illuminant, Observer, Viewing};
     let t = hair.trim().to_ascii_lowercase();
     let preset = presets().into_iter().find(|(n, _)| *n == t).map(|p| p.1);
@@ -413,6 +431,23 @@ pub fn follicle(
         None => (hair_colour(hair, table.white())?, table),
     };
     let shaft = shaft_from_tress(tress_lab, SHAFT_DIAMETER_MM, fit_table)?;
+    if shaft.delta_e > tolerance {
+        let l = shaft.lab;
+        return Err(InputError::Invalid {
+            field: "hair".into(),
+            message: format!(
+                "{} is not reached by tinct's hair shaft model within dE00 {}: the closest \
+                 tress is lab({:.1} {:.1} {:.1}), dE00 {:.2} (the model is validated on black and \
+                 dark-brown hair; --hair-tolerance accepts more)",
+                hair.trim(),
+                tolerance,
+                l.l,
+                l.a,
+                l.b,
+                shaft.delta_e
+            ),
+        });
+    }
     let geometry = FollicleGeometry::default();
     let reflectance = follicle_reflectance(skin, &shaft.melanin, &geometry)?;
     Ok(Follicle {

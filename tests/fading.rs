@@ -623,7 +623,7 @@ fn reference_client(
         .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
         .unwrap();
     let target = t.lab(
-        &tinct::hair::follicle(&skin, "black", t)
+        &tinct::hair::follicle(&skin, "black", t, tinct::hair::TRESS_TOLERANCE)
             .unwrap()
             .reflectance,
     );

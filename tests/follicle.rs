@@ -6,7 +6,7 @@ use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
 use tinct::difference::ciede2000;
 use tinct::hair::{
     follicle, follicle_reflectance, shaft_from_tress, FollicleGeometry, ShaftMelanin,
-    SHAFT_DIAMETER_MM,
+    SHAFT_DIAMETER_MM, TRESS_TOLERANCE,
 };
 use tinct::optics::montecarlo::DotMonteCarlo;
 use tinct::optics::skin::{DotPigment, SkinOptics, SkinParams};
@@ -70,7 +70,7 @@ fn the_follicle_model_agrees_with_a_monte_carlo_of_the_strip() {
     .unwrap();
     let mut worst: f64 = 0.0;
     for (sk, hair) in [(skin("II"), "dark-brown"), (fitted, "black")] {
-        let f = follicle(&sk, hair, t).unwrap();
+        let f = follicle(&sk, hair, t, TRESS_TOLERANCE).unwrap();
         let site = sk
             .site(g.depth_mm, g.height_mm())
             .unwrap()
@@ -118,8 +118,16 @@ fn follicles_are_darker_than_skin_and_fade_into_darker_skin() {
     for pt in ["I", "II", "III", "IV", "V", "VI"] {
         let sk = skin(pt);
         let bare = t.lab(&sk.reflectance());
-        let black = t.lab(&follicle(&sk, "black", t).unwrap().reflectance);
-        let brown = t.lab(&follicle(&sk, "dark-brown", t).unwrap().reflectance);
+        let black = t.lab(
+            &follicle(&sk, "black", t, TRESS_TOLERANCE)
+                .unwrap()
+                .reflectance,
+        );
+        let brown = t.lab(
+            &follicle(&sk, "dark-brown", t, TRESS_TOLERANCE)
+                .unwrap()
+                .reflectance,
+        );
         assert!(black.l < brown.l && brown.l < bare.l, "{pt}");
         let contrast = ciede2000(black, bare, 1.0, 1.0, 1.0);
         assert!(contrast <= last + 1.0, "{pt}: {contrast} after {last}");
@@ -127,7 +135,7 @@ fn follicles_are_darker_than_skin_and_fade_into_darker_skin() {
     }
     // A shaft deeper under the epidermis reads lighter.
     let sk = skin("II");
-    let f = follicle(&sk, "black", t).unwrap();
+    let f = follicle(&sk, "black", t, TRESS_TOLERANCE).unwrap();
     let deeper = FollicleGeometry {
         depth_mm: 0.1,
         ..FollicleGeometry::default()
@@ -141,7 +149,7 @@ fn follicles_are_darker_than_skin_and_fade_into_darker_skin() {
     };
     let r = follicle_reflectance(&sk, &clear, &FollicleGeometry::default()).unwrap();
     assert!(ciede2000(t.lab(&r), t.lab(&sk.reflectance()), 1.0, 1.0, 1.0) < 0.5);
-    assert!(follicle(&sk, "blond", t).is_err());
+    assert!(follicle(&sk, "blond", t, TRESS_TOLERANCE).is_err());
 }
 
 #[test]
@@ -166,7 +174,7 @@ fn the_main_job_reaches_the_follicle() {
             .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
             .unwrap();
         for hair in ["black", "dark-brown"] {
-            let f = follicle(&sk, hair, t).unwrap();
+            let f = follicle(&sk, hair, t, TRESS_TOLERANCE).unwrap();
             let recipes = search(&MatchSpec {
                 site: &site,
                 table: t,
@@ -239,9 +247,24 @@ fn match_says_how_its_target_was_built() {
             assert!(c["parts"].as_u64().unwrap() > 0, "{r}");
         }
     }
-    // A measured tress colour goes through the same fit.
-    let measured = run(&["--hair", "lab(25 5 7)"]);
+    // A measured tress colour goes through the same fit; one the shaft model cannot reach is
+    // refused (exit 2, naming the closest), unless a wider tolerance is asked for.
+    let measured = run(&["--hair", "lab(20 2 2)"]);
     assert_eq!(measured["target"]["built"]["shaft"]["opaque"], false);
+    crate::common::fails_with(
+        tinct().args(["match", "--skin", "fitzpatrick:II", "--hair", "lab(10 0 0)"]),
+        "hair: lab(10 0 0) is not reached",
+    );
+    let out = tinct()
+        .args(["match", "--skin", "fitzpatrick:II", "--hair", "lab(30 5 8)"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let wider = run(&["--hair", "lab(30 5 8)", "--hair-tolerance", "4"]);
+    let fit = wider["target"]["built"]["shaft"]["delta_e"]
+        .as_f64()
+        .unwrap();
+    assert!(fit > 1.5 && fit < 4.0, "{fit}");
 }
 
 #[test]
