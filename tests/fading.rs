@@ -779,3 +779,47 @@ fn match_years_says_when_fading_by_light_is_not_modelled() {
         "{named:?}"
     );
 }
+
+#[test]
+fn schedule_plot_shows_the_dot_on_the_skin_the_band_and_labelled_touch_ups() {
+    // Issue 14 item 6: the yearly swatches on the client's skin, the Monte Carlo band of the
+    // first touch-up, and each touch-up labelled.
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("plan.svg");
+    let v = json_of(
+        tinct()
+            .args([
+                "schedule",
+                "--recipe",
+                "carbon-black:15.18,iron-oxide-red:1.69",
+            ])
+            .args([
+                "--skin",
+                "fitzpatrick:II",
+                "--runs",
+                "64",
+                "--seed",
+                "3",
+                "--json",
+            ])
+            .arg("--plot")
+            .arg(&svg),
+    );
+    let plot = std::fs::read_to_string(&svg).unwrap();
+    assert!(plot.contains("touch-up 1, year"), "{plot}");
+    assert!(plot.contains("80 % of Monte Carlo runs"));
+    assert!(plot.contains("on the client's skin"));
+    // The skin's own colour fills the swatch strip.
+    assert_eq!(v["skin"]["source"], "fitzpatrick:II");
+    let t = table();
+    let lab = t.lab(
+        &SkinOptics::new(SkinParams::fitzpatrick("II").unwrap())
+            .unwrap()
+            .reflectance(),
+    );
+    let w = t.white();
+    let skin =
+        tinct::colorimetry::spaces::xyz_to_srgb(tinct::colorimetry::spaces::lab_to_xyz(lab, w), w)
+            .hex();
+    assert!(plot.contains(&format!("fill=\"{skin}\"")), "{skin}");
+}

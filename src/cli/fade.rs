@@ -471,7 +471,9 @@ impl Prepared {
             .collect()
     }
 
-    /// Writes the fade plot of `samples` (with touch-up `sessions`) to `path`.
+    /// Writes the fade plot of `samples` (with touch-up `sessions` and a Monte Carlo's first
+    /// touch-up `band`, days p10, p50, p90) to `path`.
+    #[allow(clippy::too_many_arguments)]
     fn write_plot(
         &self,
         path: &Path,
@@ -479,22 +481,28 @@ impl Prepared {
         samples: &[Sample],
         tolerance: f64,
         sessions: &[f64],
+        band: Option<(f64, f64, f64)>,
         days: usize,
     ) -> Result<(), CliError> {
         let curve: Vec<(f64, f64)> = samples.iter().map(|s| (s.day as f64, s.delta_e)).collect();
-        let svg = tinct::report::fade_plot_svg(
-            &format!(
-                "{} in {}, {}{what}",
-                self.ids().join(" + "),
-                self.skin.description,
-                self.profile.name
-            ),
-            &curve,
+        let skin = self.table.lab(&self.skin.optics.reflectance());
+        let title = format!(
+            "{} in {}, {}{what}",
+            self.ids().join(" + "),
+            self.skin.description,
+            self.profile.name
+        );
+        let swatches = yearly_swatches(self, samples, days);
+        let svg = tinct::report::fade_plot_svg(&tinct::report::FadePlot {
+            title: &title,
+            curve: &curve,
             tolerance,
             sessions,
-            &yearly_swatches(self, samples, days),
-            &self.hex(samples[0].lab),
-        );
+            swatches: &swatches,
+            fresh_hex: &self.hex(samples[0].lab),
+            skin_hex: &self.hex([skin.l, skin.a, skin.b]),
+            first_touch_up_band: band,
+        });
         tinct::io::write_atomic(path, svg.as_bytes())?;
         Ok(())
     }
@@ -668,7 +676,7 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
         tinct::io::write_atomic(out, csv.as_bytes())?;
     }
     if let Some(path) = &a.common.plot {
-        p.write_plot(path, "", &samples, a.tolerance, &[], days)?;
+        p.write_plot(path, "", &samples, a.tolerance, &[], None, days)?;
     }
     if a.common.json {
         let mut doc = p.header_json(&m);
@@ -770,7 +778,14 @@ pub fn run_schedule(a: ScheduleArgs) -> Result<(), CliError> {
     if let Some(path) = &a.common.plot {
         let sessions: Vec<f64> = plan.touch_ups.iter().map(|t| t.day as f64).collect();
         let what = format!(": touch-ups at {} dE00", fmt_num(a.tolerance, 2));
-        p.write_plot(path, &what, &samples, a.tolerance, &sessions, days)?;
+        // The Monte Carlo's first touch-up, where it fell within the horizon in most runs.
+        let band = mc
+            .as_ref()
+            .and_then(|r| match (r.p10_days, r.p50_days, r.p90_days) {
+                (Some(a), Some(b), c) => Some((a, b, c.unwrap_or(days as f64))),
+                _ => None,
+            });
+        p.write_plot(path, &what, &samples, a.tolerance, &sessions, band, days)?;
     }
     if a.common.json {
         let mut doc = p.header_json(&m);

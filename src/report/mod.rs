@@ -152,18 +152,40 @@ fn fmt_short(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A fade plot: CIEDE2000 from the freshly healed look over time (`curve`: (day, dE00)), the
-/// tolerance as a dashed line, touch-up sessions as vertical marks, and below it a strip of the
-/// dot at yearly intervals (`swatches`: (label, `#rrggbb`)) on the skin-free background of the
-/// fresh dot's colour `fresh_hex` for reference.
-pub fn fade_plot_svg(
-    title: &str,
-    curve: &[(f64, f64)],
-    tolerance: f64,
-    sessions: &[f64],
-    swatches: &[(String, String)],
-    fresh_hex: &str,
-) -> String {
+/// What a fade plot shows ([`fade_plot_svg`]).
+#[derive(Debug, Clone)]
+pub struct FadePlot<'a> {
+    pub title: &'a str,
+    /// (day, dE00 from the freshly healed look).
+    pub curve: &'a [(f64, f64)],
+    /// The touch-up tolerance, dE00 (a dashed line).
+    pub tolerance: f64,
+    /// Touch-up days (labelled vertical lines).
+    pub sessions: &'a [f64],
+    /// The dot at yearly intervals: (label, `#rrggbb`).
+    pub swatches: &'a [(String, String)],
+    /// The freshly healed dot and the client's skin, `#rrggbb`.
+    pub fresh_hex: &'a str,
+    pub skin_hex: &'a str,
+    /// A Monte Carlo's first touch-up day: (p10, p50, p90), drawn as a band.
+    pub first_touch_up_band: Option<(f64, f64, f64)>,
+}
+
+/// A fade plot: CIEDE2000 from the freshly healed look over time, the tolerance as a dashed
+/// line, each touch-up a labelled vertical line, a Monte Carlo's 10th-90th percentile of the
+/// first touch-up as a shaded band with its median, and below it the dot at yearly intervals on
+/// a patch of the client's skin, each beside the freshly healed dot (the ring) for reference.
+pub fn fade_plot_svg(p: &FadePlot<'_>) -> String {
+    let FadePlot {
+        title,
+        curve,
+        tolerance,
+        sessions,
+        swatches,
+        fresh_hex,
+        skin_hex,
+        first_touch_up_band,
+    } = p.clone();
     let (w, h) = (760.0, 300.0);
     let (left, right, top, bottom) = (60.0, 20.0, 40.0, 40.0);
     let pw = w - left - right;
@@ -235,12 +257,36 @@ pub fn fade_plot_svg(
         r = left + pw,
         t2 = ty - 5.0
     ));
-    for s in sessions {
+    if let Some((p10, p50, p90)) = first_touch_up_band {
+        let (x0, x1) = (x(p10.min(max_day)), x(p90.min(max_day)));
+        out.push_str(&format!(
+            "<rect x=\"{x0:.1}\" y=\"{top}\" width=\"{bw:.1}\" height=\"{ph}\" fill=\"#2471a3\" \
+             fill-opacity=\"0.12\"/><line x1=\"{xm:.1}\" y1=\"{top}\" x2=\"{xm:.1}\" y2=\"{b}\" \
+             stroke=\"#2471a3\" stroke-opacity=\"0.5\"/><text x=\"{x0:.1}\" y=\"{ly}\" \
+             fill=\"#2471a3\" font-size=\"11\">first touch-up: 80 % of Monte Carlo runs \
+             in the band, the line their median</text>\n",
+            bw = (x1 - x0).max(1.0),
+            xm = x(p50.min(max_day)),
+            b = top + ph,
+            ly = top - 4.0
+        ));
+    }
+    for (i, s) in sessions.iter().enumerate() {
         let xx = x(*s);
+        // Labels near the right edge run leftward, so that they stay on the page.
+        let (tx, anchor) = if xx > left + 0.75 * pw {
+            (xx - 3.0, "end")
+        } else {
+            (xx + 3.0, "start")
+        };
         out.push_str(&format!(
             "<line x1=\"{xx:.1}\" y1=\"{top}\" x2=\"{xx:.1}\" y2=\"{b}\" stroke=\"#2471a3\" \
-             stroke-dasharray=\"2 3\"/>\n",
-            b = top + ph
+             stroke-dasharray=\"2 3\"/><text x=\"{tx:.1}\" y=\"{ty:.1}\" fill=\"#2471a3\" \
+             font-size=\"11\" text-anchor=\"{anchor}\">touch-up {n}, year {yr}</text>\n",
+            b = top + ph,
+            ty = top + 12.0 + 13.0 * (i % 3) as f64,
+            n = i + 1,
+            yr = fmt_short(*s / 365.25)
         ));
     }
     if !curve.is_empty() {
@@ -262,7 +308,12 @@ pub fn fade_plot_svg(
         let cell = (pw / n).min(110.0);
         let sy = h + 10.0;
         out.push_str(&format!(
-            "<text x=\"{left}\" y=\"{sy}\">the dot each year (ring: freshly healed)</text>\n"
+            "<text x=\"{left}\" y=\"{sy}\">the dot each year on the client's skin (ring: \
+             freshly healed)</text>\n<rect x=\"{left}\" y=\"{ry}\" width=\"{rw:.1}\" \
+             height=\"{rh}\" fill=\"{skin_hex}\"/>\n",
+            ry = sy + 8.0,
+            rw = cell * n,
+            rh = 118.0
         ));
         for (i, (label, hex)) in swatches.iter().enumerate() {
             let cx = left + cell * (i as f64 + 0.5);
