@@ -92,3 +92,14 @@ pub fn fails_with(cmd: &mut Command, needle: &str) {
     );
     assert!(!err.contains("panicked"));
 }
+
+/// The dot's site at tinct's defaults (0.25 mm, its top at the dermo-epidermal junction).
+pub fn default_site(skin: &tinct::optics::skin::SkinOptics) -> tinct::optics::skin::DotSite {
+    use tinct::optics::skin::{
+        DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_DIAMETER_MM, DEFAULT_DOT_THICKNESS_MM,
+    };
+    skin.site(DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_THICKNESS_MM)
+        .unwrap()
+        .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
+        .unwrap()
+}

@@ -611,17 +611,10 @@ fn reference_client(
     runs: usize,
 ) -> (Option<usize>, Option<(f64, f64)>) {
     use tinct::formulate::{search, MatchSpec};
-    use tinct::optics::skin::{
-        DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_DIAMETER_MM, DEFAULT_DOT_THICKNESS_MM,
-    };
     use tinct::pigment::Deposition;
     let t = table();
     let skin = SkinOptics::new(SkinParams::fitzpatrick("II").unwrap()).unwrap();
-    let site = skin
-        .site(DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_THICKNESS_MM)
-        .unwrap()
-        .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
-        .unwrap();
+    let site = crate::common::default_site(&skin);
     let target = t.lab(
         &tinct::hair::follicle(&skin, "black", t, tinct::hair::TRESS_TOLERANCE)
             .unwrap()

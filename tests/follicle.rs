@@ -160,19 +160,12 @@ fn the_main_job_reaches_the_follicle() {
     // built-in inks (no yellow iron oxide) cannot give the follicle's warmth at its lightness
     // in whole tenths (20 parts reach 3.0 and 2.6; README "The main job").
     use tinct::formulate::{search, MatchSpec};
-    use tinct::optics::skin::{
-        DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_DIAMETER_MM, DEFAULT_DOT_THICKNESS_MM,
-    };
     use tinct::pigment::{Catalog, Deposition};
     let t = table();
     let catalog = Catalog::builtin();
     for pt in ["I", "II", "III", "IV", "V"] {
         let sk = skin(pt);
-        let site = sk
-            .site(DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_THICKNESS_MM)
-            .unwrap()
-            .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
-            .unwrap();
+        let site = crate::common::default_site(&sk);
         for hair in ["black", "dark-brown"] {
             let f = follicle(&sk, hair, t, TRESS_TOLERANCE).unwrap();
             let recipes = search(&MatchSpec {
@@ -329,9 +322,6 @@ fn main_job_recipes_against_the_monte_carlo() {
     // The README's "Known limits": the fast model's colour of the main job's recipes at the
     // default dot against the 3-D Monte Carlo's, 60,000 photons a band.
     use tinct::appearance::{pigment_optics, Component};
-    use tinct::optics::skin::{
-        DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_DIAMETER_MM, DEFAULT_DOT_THICKNESS_MM,
-    };
     use tinct::pigment::{Catalog, Deposition};
     use tinct::spectrum::{Spectrum, GRID_LEN};
     let t = table();
@@ -375,11 +365,7 @@ fn main_job_recipes_against_the_monte_carlo() {
         ),
     ] {
         let sk = skin(pt);
-        let site = sk
-            .site(DEFAULT_DOT_DEPTH_MM, DEFAULT_DOT_THICKNESS_MM)
-            .unwrap()
-            .with_dot_diameter(DEFAULT_DOT_DIAMETER_MM)
-            .unwrap();
+        let site = crate::common::default_site(&sk);
         let pigment = pigment_optics(&comps).unwrap();
         let fast = site.reflectance(&pigment).unwrap();
         let mut v = [0.0; GRID_LEN];
@@ -395,7 +381,7 @@ fn main_job_recipes_against_the_monte_carlo() {
                 Below::SemiInfinite,
                 site.index(),
                 k,
-                0.5 * DEFAULT_DOT_DIAMETER_MM,
+                0.5 * tinct::optics::skin::DEFAULT_DOT_DIAMETER_MM,
                 layers[k],
             )
             .unwrap()

@@ -912,7 +912,6 @@ impl DotSite {
         &self,
         interior: &dyn Fn(usize) -> Layer,
     ) -> Result<Spectrum, InputError> {
-        let q = &self.quadrature;
         let mut out = [0.0; GRID_LEN];
         for (i, o) in out.iter_mut().enumerate() {
             let layer = Layer {
@@ -920,12 +919,7 @@ impl DotSite {
                 ..interior(i)
             };
             layer.validate().map_err(|e| e.at("dot interior"))?;
-            let r = if let Some(f) = &self.finite {
-                f.bands()[i].mean(&layer)? + q.specular()
-            } else {
-                reflectance_between(&self.above[i], &Slab::layer(q, &layer)?, &self.below[i])
-            };
-            *o = seen(q, r, self.specular);
+            *o = self.band_of(&layer, i)?;
         }
         Ok(Spectrum::new(out).expect("finite model output"))
     }
@@ -1013,18 +1007,19 @@ impl DotSite {
     }
 
     fn band(&self, pigment: &DotPigment, i: usize) -> Result<f64, InputError> {
+        self.band_of(&self.dot_layer(pigment, i)?, i)
+    }
+
+    /// Reflectance seen at band `i` over a dot whose layer is `dot`: the finite dot's mean, or
+    /// the infinite sheet.
+    fn band_of(&self, dot: &Layer, i: usize) -> Result<f64, InputError> {
         let q = &self.quadrature;
-        if let Some(f) = &self.finite {
+        let total = match &self.finite {
             // The finite dot's mean is specular-excluded.
-            let mean = f.bands()[i].mean(&self.dot_layer(pigment, i)?)?;
-            return Ok(seen(q, mean + q.specular(), self.specular));
-        }
-        let dot = Slab::layer(q, &self.dot_layer(pigment, i)?)?;
-        Ok(seen(
-            q,
-            reflectance_between(&self.above[i], &dot, &self.below[i]),
-            self.specular,
-        ))
+            Some(f) => f.bands()[i].mean(dot)? + q.specular(),
+            None => reflectance_between(&self.above[i], &Slab::layer(q, dot)?, &self.below[i]),
+        };
+        Ok(seen(q, total, self.specular))
     }
 }
 
