@@ -348,7 +348,7 @@ impl<'a> Model<'a> {
             let v = p.visible();
             if w > 0.0 {
                 let x = (v / w).max(0.0) / GRID_STEP;
-                if !(x < f64::from(u16::MAX - 1)) {
+                if x.is_nan() || x >= f64::from(u16::MAX - 1) {
                     return None;
                 }
                 cell[j] = x.floor() as u32;
@@ -759,7 +759,7 @@ mod tests {
         for r in recipes {
             let m = Model::new(Setup {
                 site: &site,
-                table: &table,
+                table,
                 components: r
                     .iter()
                     .map(|(id, w)| Component {
