@@ -9,6 +9,7 @@ use tinct::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
 use tinct::difference::ciede2000;
+use tinct::formulate::target::{Aim, Target};
 use tinct::formulate::{search, MatchSpec, Recipe};
 use tinct::optics::skin::{DotSite, SkinOptics};
 use tinct::pigment::{Catalog, Deposition, Pigment};
@@ -287,103 +288,37 @@ pub fn run(a: Args) -> Result<(), CliError> {
     a.dot.diameter_mm()?;
     let skin = a.skin.resolve(table)?;
     let skin_lab = table.lab(&skin.optics.reflectance());
-    // Target and the skin the dot sits in.
-    let intent = a.intent.trim().to_ascii_lowercase();
     // The target, its spectrum where it has one (the follicle, shading and scar are built
     // through the skin's optics), and how it was built.
-    let (target, target_label, dot_skin, target_spectrum, built) = if let Some(t) = &a.target {
-        let lab = tinct::colorimetry::text::parse(t)
-            .map_err(|e| e.at("target"))?
-            .to_lab(table.white());
-        (
-            lab,
-            format!("target {}", format_lab(lab)),
-            skin.optics.clone(),
-            None,
-            json!({"model": "a colour given outright (--target)"}),
-        )
-    } else {
-        match intent.as_str() {
-            "follicle" | "shading" => {
-                let hair_text = a.hair.as_deref().ok_or_else(|| InputError::Invalid {
-                    field: "hair".into(),
-                    message: format!(
-                        "--intent {intent} needs --hair (e.g. --hair dark-brown) or --target"
-                    ),
-                })?;
-                let follicle =
-                    tinct::hair::follicle(&skin.optics, hair_text, table, a.hair_tolerance)?;
-                let shaft = json!({
-                    "model": "the hair shaft seen through the client's skin (tinct::hair)",
-                    "hair": follicle.hair, "tress_lab": follicle.tress_lab,
-                    "shaft": follicle.shaft, "geometry": follicle.geometry,
-                    "disc_mm": follicle.geometry.disc_mm(), "height_mm": follicle.geometry.height_mm(),
-                });
-                if intent == "follicle" {
-                    (
-                        table.lab(&follicle.reflectance),
-                        format!("a shaved {hair_text} follicle in this skin"),
-                        skin.optics.clone(),
-                        Some(follicle.reflectance),
-                        shaft,
-                    )
-                } else {
-                    if !(a.coverage.is_finite() && (0.0..=1.0).contains(&a.coverage)) {
-                        return Err(InputError::OutOfRange {
-                            field: "coverage".into(),
-                            value: a.coverage,
-                            expected: "an area fraction from 0 to 1".into(),
-                        }
-                        .into());
-                    }
-                    // Follicles over a share of the area, the skin over the rest: blended in
-                    // reflectance, which is what the eye averages at a distance.
-                    let c = a.coverage;
-                    let bare = skin.optics.reflectance();
-                    let mut v = [0.0; tinct::spectrum::GRID_LEN];
-                    for (k, o) in v.iter_mut().enumerate() {
-                        *o = c * follicle.reflectance.values()[k] + (1.0 - c) * bare.values()[k];
-                    }
-                    let mixed = tinct::spectrum::Spectrum::new(v)?;
-                    (
-                        table.lab(&mixed),
-                        format!(
-                            "{}% shaved {hair_text} follicles over the skin (shading)",
-                            fmt_num(c * 100.0, 1)
-                        ),
-                        skin.optics.clone(),
-                        Some(mixed),
-                        json!({"model": "follicles blended with the skin by coverage", "coverage": c, "follicle": shaft}),
-                    )
-                }
-            }
-            "scar" => {
-                let scar = match &a.scar_skin {
-                    Some(t) => a.skin.resolve_other(t, table)?.optics,
-                    None => SkinOptics::new(tinct::optics::skin::SkinParams {
-                        melanosome_fraction: 0.0,
-                        ..skin.params
-                    })?,
-                };
-                (
-                    skin_lab,
-                    "the surrounding skin (scar)".to_string(),
-                    scar,
-                    Some(skin.optics.reflectance()),
-                    json!({"model": "the surrounding skin, the dot placed in the scar's skin"}),
-                )
-            }
-            other => {
-                return Err(InputError::Unknown {
-                    field: "intent".into(),
-                    kind: "intent",
-                    value: other.to_string(),
-                    known: "follicle, shading, scar (or --target)".into(),
-                }
-                .into())
-            }
-        }
+    let colour = match &a.target {
+        Some(t) => Some(
+            tinct::colorimetry::text::parse(t)
+                .map_err(|e| e.at("target"))?
+                .to_lab(table.white()),
+        ),
+        None => None,
     };
+    let scar_skin = match &a.scar_skin {
+        Some(t) if a.intent.trim().eq_ignore_ascii_case("scar") => {
+            Some(a.skin.resolve_other(t, table)?.optics)
+        }
+        _ => None,
+    };
+    let aim = Aim::from_intent(
+        &a.intent,
+        colour,
+        a.hair.as_deref(),
+        a.hair_tolerance,
+        a.coverage,
+        scar_skin,
+    )?;
+    let Target {
+        lab: target,
+        what: target_label,
+        spectrum: target_spectrum,
+        dot_skin,
+        built,
+    } = tinct::formulate::target::build(&skin.optics, &aim, table)?;
     let site = a.dot.site(&dot_skin, a.packaging.packaging())?;
     let spec = MatchSpec {
         site: &site,
