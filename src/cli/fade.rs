@@ -11,7 +11,7 @@ use tinct::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab, ColourText};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
 use tinct::fade::exposure::{preset, year, Profile, Year, PRESETS};
-use tinct::fade::kinetics::{share_at_grey_scale_4, Kinetics, Photodegradation};
+use tinct::fade::kinetics::{Kinetics, Photodegradation};
 use tinct::fade::simulate::{Model, Sample, Setup, Uncertainty, UV_ACCELERATION};
 use tinct::optics::skin::DotSite;
 use tinct::pigment::{Catalog, Pigment};
@@ -268,67 +268,13 @@ pub(super) fn parse_grades(
     Ok(grades)
 }
 
-/// Each pigment's photodegradation (a flag's grade first, then the catalog's), and where it
-/// came from.
+/// Each pigment's photodegradation and where it came from ([`tinct::fade::kinetics::of_pigments`]).
 pub(super) fn photodegradation(
     catalog: &Catalog,
     grades: &[(String, f64)],
     pigments: &[&Pigment],
 ) -> Result<(Vec<Option<Photodegradation>>, Vec<String>), CliError> {
-    let white = catalog.get("titanium-dioxide")?;
-    let mut photo = Vec::new();
-    let mut source = Vec::new();
-    for p in pigments {
-        let given = grades.iter().rev().find(|(g, _)| g == &p.id).map(|g| g.1);
-        if let (None, Some(pe), Some(share)) =
-            (given, p.photodegradation, share_at_grey_scale_4(p, white))
-        {
-            // A measured constant, carried as the (fractional) grade it corresponds to.
-            let grade = tinct::fade::kinetics::blue_wool_grade_of_dose(
-                -(1.0 - share).ln() / pe.per_mlxh.max(f64::MIN_POSITIVE),
-            );
-            photo.push(Some(Photodegradation {
-                blue_wool: grade,
-                share_at_grey_scale_4: share,
-                per_mlxh: pe.per_mlxh,
-            }));
-            source.push(format!(
-                "measured photodegradation {} per Mlx h (catalog; Blue Wool {} equivalent)",
-                fmt_num(pe.per_mlxh, 5),
-                fmt_num(grade, 1)
-            ));
-            continue;
-        }
-        let (grade, from) = match (given, p.blue_wool) {
-            (Some(g), _) => (
-                Some(g),
-                format!("Blue Wool {} (--lightfastness)", fmt_num(g, 1)),
-            ),
-            (None, Some(g)) => (Some(f64::from(g)), format!("Blue Wool {g} (catalog)")),
-            (None, None) => (
-                None,
-                "no Blue Wool grade: photodegradation not modelled (give --lightfastness)".into(),
-            ),
-        };
-        match grade.map(|g| (g, share_at_grey_scale_4(p, white))) {
-            Some((g, Some(share))) => {
-                photo.push(Some(Photodegradation::new(g, share)));
-                source.push(from);
-            }
-            Some((_, None)) => {
-                photo.push(None);
-                source.push(
-                    "too close to the white for a Blue Wool rating: photodegradation not modelled"
-                        .into(),
-                );
-            }
-            None => {
-                photo.push(None);
-                source.push(from);
-            }
-        }
-    }
-    Ok((photo, source))
+    Ok(tinct::fade::kinetics::of_pigments(catalog, grades, pigments)?)
 }
 
 /// Everything prepared from the common flags.

@@ -361,6 +361,74 @@ pub fn share_at_grey_scale_4(
     Some(0.5 * (lo + hi))
 }
 
+/// Each pigment's photodegradation, and where it came from: a grade given by the caller
+/// (`grades`: pigment id, Blue Wool grade) first, then the catalog's measured constant, then
+/// its Blue Wool grade; `None` where none is known or the pigment is too close to the white
+/// for a rating.
+///
+/// # Errors
+/// The catalog has no titanium dioxide (the white of the rating specimen).
+pub fn of_pigments(
+    catalog: &crate::pigment::Catalog,
+    grades: &[(String, f64)],
+    pigments: &[&crate::pigment::Pigment],
+) -> Result<(Vec<Option<Photodegradation>>, Vec<String>), InputError> {
+    let white = catalog.get("titanium-dioxide")?;
+    let mut photo = Vec::new();
+    let mut source = Vec::new();
+    for p in pigments {
+        let given = grades.iter().rev().find(|(g, _)| g == &p.id).map(|g| g.1);
+        if let (None, Some(pe), Some(share)) =
+            (given, p.photodegradation, share_at_grey_scale_4(p, white))
+        {
+            // A measured constant, carried as the (fractional) grade it corresponds to.
+            let grade = blue_wool_grade_of_dose(
+                -(1.0 - share).ln() / pe.per_mlxh.max(f64::MIN_POSITIVE),
+            );
+            photo.push(Some(Photodegradation {
+                blue_wool: grade,
+                share_at_grey_scale_4: share,
+                per_mlxh: pe.per_mlxh,
+            }));
+            source.push(format!(
+                "measured photodegradation {} per Mlx h (catalog; Blue Wool {} equivalent)",
+                crate::colorimetry::text::fmt_num(pe.per_mlxh, 5),
+                crate::colorimetry::text::fmt_num(grade, 1)
+            ));
+            continue;
+        }
+        let (grade, from) = match (given, p.blue_wool) {
+            (Some(g), _) => (
+                Some(g),
+                format!("Blue Wool {} (--lightfastness)", crate::colorimetry::text::fmt_num(g, 1)),
+            ),
+            (None, Some(g)) => (Some(f64::from(g)), format!("Blue Wool {g} (catalog)")),
+            (None, None) => (
+                None,
+                "no Blue Wool grade: photodegradation not modelled (give --lightfastness)".into(),
+            ),
+        };
+        match grade.map(|g| (g, share_at_grey_scale_4(p, white))) {
+            Some((g, Some(share))) => {
+                photo.push(Some(Photodegradation::new(g, share)));
+                source.push(from);
+            }
+            Some((_, None)) => {
+                photo.push(None);
+                source.push(
+                    "too close to the white for a Blue Wool rating: photodegradation not modelled"
+                        .into(),
+                );
+            }
+            None => {
+                photo.push(None);
+                source.push(from);
+            }
+        }
+    }
+    Ok((photo, source))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
