@@ -44,6 +44,7 @@ pub mod io;
 mod math;
 pub mod optics;
 pub mod pigment;
+pub mod plan;
 pub mod report;
 pub mod spectrum;
 

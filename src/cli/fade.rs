@@ -10,13 +10,14 @@ use tinct::appearance::{Component, ResolvedSkin};
 use tinct::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab, ColourText};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
-use tinct::fade::exposure::{preset, year, Profile, Year, PRESETS};
+use tinct::fade::exposure::{year, Profile, Year};
 use tinct::fade::kinetics::{Kinetics, Photodegradation};
 use tinct::fade::simulate::{Model, Sample, Setup, Uncertainty, UV_ACCELERATION};
 use tinct::optics::skin::DotSite;
 use tinct::pigment::{Catalog, Pigment};
 use tinct::InputError;
 
+use super::args::{check_tolerance, parse_exposure, parse_grades, parse_start, parse_years};
 use super::pigments::load_catalog;
 use super::{emit, emit_json, CliError};
 
@@ -171,110 +172,15 @@ fn parse_recipe(text: &str) -> Result<RecipeInput, CliError> {
     })
 }
 
-fn parse_start(text: &str) -> Result<usize, InputError> {
-    const DAYS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let bad = || InputError::Malformed {
-        field: "start".into(),
-        value: text.to_string(),
-        expected: "a date MM-DD such as 06-21".into(),
-    };
-    let (m, d) = text.trim().split_once('-').ok_or_else(bad)?;
-    let m: usize = m.parse().map_err(|_| bad())?;
-    let d: usize = d.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&m) || d == 0 || d > DAYS[m - 1] {
-        return Err(bad());
-    }
-    Ok(DAYS[..m - 1].iter().sum::<usize>() + d - 1)
-}
-
-fn parse_exposure(text: &str) -> Result<Profile, CliError> {
-    if PRESETS.contains(&text) {
-        return Ok(preset(text)?);
-    }
-    let path = Path::new(text);
-    if !path.exists() {
-        return Err(InputError::Unknown {
-            field: "exposure".into(),
-            kind: "exposure preset or profile file",
-            value: text.to_string(),
-            known: PRESETS.join(", "),
-        }
-        .into());
-    }
-    let bytes = tinct::io::read_file(path)?;
-    let origin = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
-        field: origin.clone(),
-        message: "not UTF-8 text".into(),
-    })?;
-    let mut p = Profile::from_toml(&text, &origin)?;
-    if p.name == "indoor" {
-        p.name = origin;
-    }
-    Ok(p)
-}
-
-fn parse_years(field: &str, years: f64) -> Result<usize, InputError> {
-    if !(years.is_finite() && years > 0.0 && years <= 100.0) {
-        return Err(InputError::OutOfRange {
-            field: field.into(),
-            value: years,
-            expected: "above 0 and at most 100 years".into(),
-        });
-    }
-    Ok((years * 365.25).round().max(1.0) as usize)
-}
-
-fn check_tolerance(t: f64) -> Result<(), InputError> {
-    if t.is_finite() && t > 0.0 {
-        Ok(())
-    } else {
-        Err(InputError::OutOfRange {
-            field: "tolerance".into(),
-            value: t,
-            expected: "a dE00 above 0".into(),
-        })
-    }
-}
-
-/// `--lightfastness ID=GRADE` flags, with ids resolved in the catalog.
-pub(super) fn parse_grades(
-    catalog: &Catalog,
-    specs: &[String],
-) -> Result<Vec<(String, f64)>, CliError> {
-    let mut grades: Vec<(String, f64)> = Vec::new();
-    for spec in specs {
-        let (id, g) = spec.split_once('=').ok_or_else(|| InputError::Malformed {
-            field: "lightfastness".into(),
-            value: spec.clone(),
-            expected: "ID=GRADE such as carbon-black=8".into(),
-        })?;
-        let grade: f64 = g.trim().parse().map_err(|_| InputError::Malformed {
-            field: format!("lightfastness of {id}"),
-            value: g.to_string(),
-            expected: "a Blue Wool grade from 1 to 8".into(),
-        })?;
-        if !(1.0..=8.0).contains(&grade) {
-            return Err(InputError::OutOfRange {
-                field: format!("lightfastness of {id}"),
-                value: grade,
-                expected: "a Blue Wool grade from 1 to 8".into(),
-            }
-            .into());
-        }
-        let p = catalog.get(id)?;
-        grades.push((p.id.clone(), grade));
-    }
-    Ok(grades)
-}
-
 /// Each pigment's photodegradation and where it came from ([`tinct::fade::kinetics::of_pigments`]).
 pub(super) fn photodegradation(
     catalog: &Catalog,
     grades: &[(String, f64)],
     pigments: &[&Pigment],
 ) -> Result<(Vec<Option<Photodegradation>>, Vec<String>), CliError> {
-    Ok(tinct::fade::kinetics::of_pigments(catalog, grades, pigments)?)
+    Ok(tinct::fade::kinetics::of_pigments(
+        catalog, grades, pigments,
+    )?)
 }
 
 /// Everything prepared from the common flags.

@@ -9,13 +9,12 @@ use tinct::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};
 use tinct::difference::ciede2000;
-use tinct::formulate::target::{Aim, Target};
+use tinct::formulate::target::Target;
 use tinct::formulate::{search, MatchSpec, Recipe};
 use tinct::optics::skin::{DotSite, SkinOptics};
-use tinct::pigment::{Catalog, Deposition, Pigment};
+use tinct::pigment::{Deposition, Pigment};
 use tinct::InputError;
 
-use super::pigments::load_catalog;
 use super::{emit, emit_json, swatch, CliError, EXIT_FAILED};
 
 #[derive(Debug, clap::Args)]
@@ -24,39 +23,10 @@ pub struct Args {
     pub skin: super::SkinArgs,
     #[command(flatten)]
     pub packaging: super::PackagingArgs,
-    /// Hair colour: a preset (black, dark-brown) or a measured tress colour such as "lab(20 2 2)".
-    #[arg(long, value_name = "HAIR", allow_hyphen_values = true)]
-    pub hair: Option<String>,
-    /// How far (dE00) tinct's hair shaft model may be from a measured hair colour (`--hair
-    /// lab(...)`): it is validated on black and dark-brown hair, which it reaches within 0.9.
-    #[arg(long, default_value_t = tinct::hair::TRESS_TOLERANCE, value_name = "DE00")]
-    pub hair_tolerance: f64,
-    /// follicle (dots that read as shaved hair; target = a shaved follicle of --hair seen through
-    /// the client's skin), shading (those follicles and the skin blended at
-    /// --coverage), or scar (scar skin pigmented to match the skin around it).
-    #[arg(long, default_value = "follicle", value_name = "INTENT")]
-    pub intent: String,
-    /// Hair coverage for --intent shading, area fraction 0..1.
-    #[arg(long, default_value_t = 0.5, value_name = "FRACTION")]
-    pub coverage: f64,
-    /// The scar's skin for --intent scar (default: the client's skin without melanin).
-    #[arg(long, value_name = "SKIN", allow_hyphen_values = true)]
-    pub scar_skin: Option<String>,
-    /// An explicit target colour instead of an intent, e.g. "lab(35 4 6)".
-    #[arg(long, value_name = "COLOR", allow_hyphen_values = true)]
-    pub target: Option<String>,
-    /// Pigments to use, comma-separated ids (default: the whole catalog).
-    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
-    pub pigments: Vec<String>,
-    /// A kit file (TOML): `pigments = ["id", ...]` and optional `[[entries]]` (catalog entries).
-    #[arg(long, value_name = "FILE")]
-    pub kit: Option<PathBuf>,
-    /// Extra catalog entries (TOML); repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub catalog: Vec<PathBuf>,
-    /// Most pigments in one recipe, 1 to 4.
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub max_pigments: usize,
+    #[command(flatten)]
+    pub aim: super::args::TargetArgs,
+    #[command(flatten)]
+    pub choice: super::args::PigmentArgs,
     /// Illuminants, the first primary: e.g. D65,A,F11.
     #[arg(
         long,
@@ -70,9 +40,6 @@ pub struct Args {
     pub observer: String,
     #[command(flatten)]
     pub dot: super::DotArgs,
-    /// Whole parts to mix (0 keeps the exact loads).
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub parts: u32,
     /// How many recipes to show.
     #[arg(long, default_value_t = 5, value_name = "K")]
     pub top: usize,
@@ -100,50 +67,6 @@ pub struct Args {
     /// Print one JSON document.
     #[arg(long)]
     pub json: bool,
-}
-
-fn kit(path: &std::path::Path, catalog: Catalog) -> Result<(Catalog, Vec<String>), CliError> {
-    let name = path.display().to_string();
-    let bytes = tinct::io::read_file(path)?;
-    let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
-        field: name.clone(),
-        message: "not UTF-8 text".into(),
-    })?;
-    let v: toml::Table = toml::from_str(&text).map_err(|e| InputError::Invalid {
-        field: name.clone(),
-        message: e.message().to_string(),
-    })?;
-    let mut catalog = catalog;
-    let mut ids = Vec::new();
-    if let Some(entries) = v.get("entries").and_then(|e| e.as_array()) {
-        for (i, e) in entries.iter().enumerate() {
-            let t = toml::to_string(e).map_err(|err| InputError::Invalid {
-                field: format!("{name}: entries[{i}]"),
-                message: err.to_string(),
-            })?;
-            let p = Pigment::from_toml(&t, &format!("{name}: entries[{i}]"))?;
-            ids.push(p.id.clone());
-            catalog = catalog.with(p);
-        }
-    }
-    if let Some(list) = v.get("pigments").and_then(|e| e.as_array()) {
-        for x in list {
-            let id = x.as_str().ok_or_else(|| InputError::Invalid {
-                field: format!("{name}: pigments"),
-                message: "a list of catalog ids (strings)".into(),
-            })?;
-            catalog.get(id)?;
-            ids.push(id.to_string());
-        }
-    }
-    if ids.is_empty() {
-        return Err(InputError::Invalid {
-            field: name,
-            message: "no pigments (give pigments = [\"id\", ...] or [[entries]])".into(),
-        }
-        .into());
-    }
-    Ok((catalog, ids))
 }
 
 /// The special metamerism index for a change of illuminant (CIE 015:2004, with a
@@ -265,53 +188,15 @@ pub fn run(a: Args) -> Result<(), CliError> {
     }
     let (primary, table) = tables[0];
     let viewing = Viewing::new(primary, observer);
-    let mut catalog = load_catalog(&a.catalog)?;
-    let mut ids: Vec<String> = a.pigments.iter().map(|s| s.trim().to_string()).collect();
-    if let Some(k) = &a.kit {
-        let (c, kit_ids) = kit(k, catalog)?;
-        catalog = c;
-        ids.extend(kit_ids);
-    }
-    let pigments: Vec<&Pigment> = if ids.is_empty() {
-        catalog.pigments().iter().collect()
-    } else {
-        let mut v: Vec<&Pigment> = Vec::new();
-        for id in &ids {
-            let p = catalog.get(id)?;
-            if !v.iter().any(|q| q.id == p.id) {
-                v.push(p);
-            }
-        }
-        v
-    };
+    let (catalog, ids) = a.choice.catalog()?;
+    let pigments = super::args::PigmentArgs::chosen(&catalog, &ids)?;
     let (depth, thickness) = a.dot.depth_and_thickness()?;
     a.dot.diameter_mm()?;
     let skin = a.skin.resolve(table)?;
     let skin_lab = table.lab(&skin.optics.reflectance());
     // The target, its spectrum where it has one (the follicle, shading and scar are built
     // through the skin's optics), and how it was built.
-    let colour = match &a.target {
-        Some(t) => Some(
-            tinct::colorimetry::text::parse(t)
-                .map_err(|e| e.at("target"))?
-                .to_lab(table.white()),
-        ),
-        None => None,
-    };
-    let scar_skin = match &a.scar_skin {
-        Some(t) if a.intent.trim().eq_ignore_ascii_case("scar") => {
-            Some(a.skin.resolve_other(t, table)?.optics)
-        }
-        _ => None,
-    };
-    let aim = Aim::from_intent(
-        &a.intent,
-        colour,
-        a.hair.as_deref(),
-        a.hair_tolerance,
-        a.coverage,
-        scar_skin,
-    )?;
+    let aim = a.aim.aim(&a.skin, table)?;
     let Target {
         lab: target,
         what: target_label,
@@ -325,8 +210,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
         table,
         target,
         pigments,
-        max_pigments: a.max_pigments,
-        parts: a.parts,
+        max_pigments: a.choice.max_pigments,
+        parts: a.choice.parts,
         deposition: Deposition::default(),
     };
     let recipes = search(&spec)?;
@@ -483,7 +368,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         s.push_str(&format!(
             "{:<3} {pad}{:<44} {:<26} {:>6} {}{:>6}\n",
             "#",
-            if a.parts > 0 {
+            if a.choice.parts > 0 {
                 "mix (parts; ink : diluent)"
             } else {
                 "loads (g/m^2)"

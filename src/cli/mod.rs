@@ -3,6 +3,7 @@
 //! library, and formats the answer; errors come back as [`CliError`] with their exit code.
 
 mod appear;
+mod args;
 mod calibrate;
 mod convert;
 mod delta_e;

@@ -382,9 +382,8 @@ pub fn of_pigments(
             (given, p.photodegradation, share_at_grey_scale_4(p, white))
         {
             // A measured constant, carried as the (fractional) grade it corresponds to.
-            let grade = blue_wool_grade_of_dose(
-                -(1.0 - share).ln() / pe.per_mlxh.max(f64::MIN_POSITIVE),
-            );
+            let grade =
+                blue_wool_grade_of_dose(-(1.0 - share).ln() / pe.per_mlxh.max(f64::MIN_POSITIVE));
             photo.push(Some(Photodegradation {
                 blue_wool: grade,
                 share_at_grey_scale_4: share,
@@ -400,7 +399,10 @@ pub fn of_pigments(
         let (grade, from) = match (given, p.blue_wool) {
             (Some(g), _) => (
                 Some(g),
-                format!("Blue Wool {} (--lightfastness)", crate::colorimetry::text::fmt_num(g, 1)),
+                format!(
+                    "Blue Wool {} (--lightfastness)",
+                    crate::colorimetry::text::fmt_num(g, 1)
+                ),
             ),
             (None, Some(g)) => (Some(f64::from(g)), format!("Blue Wool {g} (catalog)")),
             (None, None) => (

@@ -218,7 +218,7 @@ pub fn shade_number(n: f64) -> f64 {
 }
 
 /// Whole parts from shares, largest remainder, summing to `parts`.
-fn round_parts(shares: &[f64], parts: u32) -> Vec<u32> {
+pub(crate) fn round_parts(shares: &[f64], parts: u32) -> Vec<u32> {
     let exact: Vec<f64> = shares.iter().map(|s| s * f64::from(parts)).collect();
     let mut out: Vec<u32> = exact.iter().map(|e| e.floor() as u32).collect();
     let mut left = parts - out.iter().sum::<u32>();

@@ -121,7 +121,8 @@ pub fn build(skin: &SkinOptics, aim: &Aim, table: &WeightingTable) -> Result<Tar
             dot_skin: skin.clone(),
             built: json!({"model": "a colour given outright (--target)"}),
         }),
-        Aim::Follicle { hair, tolerance } | Aim::Shading {
+        Aim::Follicle { hair, tolerance }
+        | Aim::Shading {
             hair, tolerance, ..
         } => {
             let follicle = crate::hair::follicle(skin, hair, table, *tolerance)?;
