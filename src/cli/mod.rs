@@ -13,6 +13,7 @@ mod fit;
 mod match_cmd;
 mod optics;
 mod pigments;
+mod plan;
 mod spectrum;
 
 use std::io::Write;
@@ -91,6 +92,11 @@ pub enum Command {
     ///
     /// Example: tinct match --skin fitzpatrick:III --hair dark-brown
     Match(match_cmd::Args),
+    /// The treatment plan: sessions with their ink and dilution, the look after each, and the
+    /// first touch-up.
+    ///
+    /// Example: tinct plan --skin fitzpatrick:II --hair black --sessions 3 --interval 21d
+    Plan(plan::Args),
     /// Exact light transport (adding-doubling) in a layered medium described in a TOML file:
     /// reflectance and transmittance per wavelength, and the colour.
     ///
@@ -157,6 +163,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Fit(a) => fit::run(a),
         Command::Calibrate(c) => calibrate::run(c),
         Command::Match(a) => match_cmd::run(a),
+        Command::Plan(a) => plan::run(a),
     }
 }
 

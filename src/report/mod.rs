@@ -147,6 +147,73 @@ pub fn finite_dot_svg(
     out
 }
 
+/// One session of a plan plot ([`plan_svg`]).
+#[derive(Debug, Clone)]
+pub struct PlanSwatch {
+    /// `session 1 (day 0)`.
+    pub label: String,
+    /// The ink, as mixed, one line each (e.g. `ink : diluent 1:2`, `9 carbon-black`).
+    pub ink: Vec<String>,
+    /// The dot right after the session and healed, `#rrggbb`.
+    pub fresh_hex: String,
+    pub healed_hex: String,
+    /// A line under the swatches (`healed: dE00 3.1 to the target`).
+    pub caption: String,
+}
+
+/// A treatment plan on the client's skin: per session, the dot right after it (top) and healed
+/// (bottom), with its ink and caption, and the target at the end of the row.
+pub fn plan_svg(title: &str, skin_hex: &str, target_hex: &str, sessions: &[PlanSwatch]) -> String {
+    let cell = 230;
+    let n = sessions.len() + 1;
+    let width = cell * n + 40;
+    let lines = sessions.iter().map(|s| s.ink.len()).max().unwrap_or(1);
+    let height = 470 + 18 * lines;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"13\">\n\
+         <title>{t}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n\
+         <text x=\"20\" y=\"26\" font-size=\"15\">{t}</text>\n\
+         <rect x=\"20\" y=\"60\" width=\"{}\" height=\"300\" fill=\"{skin_hex}\"/>\n\
+         <text x=\"14\" y=\"135\" text-anchor=\"end\" transform=\"rotate(-90 14 135)\">fresh</text>\n\
+         <text x=\"14\" y=\"285\" text-anchor=\"end\" transform=\"rotate(-90 14 285)\">healed</text>\n",
+        width - 40,
+        t = esc(title)
+    );
+    for (i, s) in sessions.iter().enumerate() {
+        let cx = 20 + cell * i + cell / 2;
+        out.push_str(&format!(
+            "<text x=\"{cx}\" y=\"50\" text-anchor=\"middle\">{}</text>\n\
+             <circle cx=\"{cx}\" cy=\"135\" r=\"60\" fill=\"{}\"/>\n\
+             <circle cx=\"{cx}\" cy=\"285\" r=\"60\" fill=\"{}\"/>\n\
+             <text x=\"{cx}\" y=\"385\" text-anchor=\"middle\" fill=\"#555555\">{}</text>\n\
+             <text x=\"{cx}\" y=\"405\" text-anchor=\"middle\" fill=\"#555555\">{} / {}</text>\n",
+            esc(&s.label),
+            s.fresh_hex,
+            s.healed_hex,
+            esc(&s.caption),
+            s.fresh_hex,
+            s.healed_hex
+        ));
+        for (k, line) in s.ink.iter().enumerate() {
+            out.push_str(&format!(
+                "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                430 + 18 * k,
+                esc(line)
+            ));
+        }
+    }
+    let cx = 20 + cell * sessions.len() + cell / 2;
+    out.push_str(&format!(
+        "<text x=\"{cx}\" y=\"50\" text-anchor=\"middle\">target</text>\n\
+         <circle cx=\"{cx}\" cy=\"285\" r=\"60\" fill=\"{target_hex}\"/>\n\
+         <text x=\"{cx}\" y=\"405\" text-anchor=\"middle\" fill=\"#555555\">{target_hex}</text>\n\
+         <text x=\"20\" y=\"{}\" fill=\"#555555\">skin {skin_hex}; fresh: right after the session; healed: about a month later</text>\n</svg>\n",
+        height - 12
+    ));
+    out
+}
+
 fn fmt_short(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()

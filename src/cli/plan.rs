@@ -1,0 +1,419 @@
+//! `tinct plan`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use tinct::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
+use tinct::colorimetry::text::{fmt_num, format_lab};
+use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
+use tinct::fade::exposure::year;
+use tinct::fade::kinetics::Kinetics;
+use tinct::formulate::target::Target;
+use tinct::formulate::MatchSpec;
+use tinct::pigment::Deposition;
+use tinct::plan::{PlanError, PlanRequest, DEFAULT_SESSIONS};
+use tinct::InputError;
+
+use super::args::{check_tolerance, parse_exposure, parse_grades, parse_start, parse_years};
+use super::{emit, emit_json, CliError, EXIT_FAILED};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub skin: super::SkinArgs,
+    #[command(flatten)]
+    pub packaging: super::PackagingArgs,
+    #[command(flatten)]
+    pub aim: super::args::TargetArgs,
+    #[command(flatten)]
+    pub choice: super::args::PigmentArgs,
+    #[command(flatten)]
+    pub dot: super::DotArgs,
+    /// Sessions to build the dots in (SMP: usually 3, 2-4).
+    #[arg(long, default_value_t = DEFAULT_SESSIONS, value_name = "N")]
+    pub sessions: usize,
+    /// Time between sessions: days (21, 21d) or weeks (3w). SMP: 10-30 days.
+    #[arg(long, default_value = "21d", value_name = "DAYS")]
+    pub interval: String,
+    /// The share of the recipe's healed pigment after each session, in per cent, e.g. 30,70,100
+    /// (sets the number of sessions). Default: Liu et al. 2025's ramp, 30 -> 70 -> 100 % over
+    /// three sessions, spread over --sessions.
+    #[arg(long, value_name = "PERCENT,...", value_delimiter = ',')]
+    pub build: Vec<f64>,
+    /// How close (dE00) the healed dot must come to the target to reach it.
+    #[arg(long, default_value_t = tinct::formulate::DEFAULT_TOLERANCE, value_name = "DE00")]
+    pub tolerance: f64,
+    /// A touch-up falls due when the dot has drifted this far (dE00) from its healed look.
+    #[arg(long, default_value_t = 2.0, value_name = "DE00")]
+    pub touch_up_tolerance: f64,
+    /// Sun exposure: indoor, mixed, outdoor-worker, high-uv, or a TOML profile (as `schedule`).
+    #[arg(long, default_value = "mixed", value_name = "PRESET|FILE")]
+    pub exposure: String,
+    /// A pigment's Blue Wool grade (1-8) where the catalog has none, e.g. carbon-black=8;
+    /// repeatable.
+    #[arg(long = "lightfastness", value_name = "ID=GRADE")]
+    pub lightfastness: Vec<String>,
+    /// The client's age in years (sets the epidermal turnover).
+    #[arg(long, default_value_t = 35.0, value_name = "YEARS")]
+    pub age: f64,
+    /// Share of each session's deposit placed in the epidermis (shed within weeks).
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub epidermal_share: f64,
+    /// Slow clearance of the settled pigment, fraction per year (a calibration to practice;
+    /// see `tinct schedule --help`).
+    #[arg(long, default_value_t = tinct::fade::kinetics::DEFAULT_CLEARANCE_PER_YEAR, value_name = "PER_YEAR")]
+    pub clearance: f64,
+    /// How much faster pigments fade in daylight with its UV than without.
+    #[arg(long, default_value_t = tinct::fade::simulate::UV_ACCELERATION, value_name = "FACTOR")]
+    pub uv_acceleration: f64,
+    /// Date of the first session, MM-DD (sets the seasons of the fading).
+    #[arg(long, default_value = "01-01", value_name = "MM-DD")]
+    pub start: String,
+    /// Years of fading to schedule touch-ups over.
+    #[arg(long, default_value_t = 10.0, value_name = "YEARS")]
+    pub years: f64,
+    /// Monte Carlo runs over the uncertain fading inputs (0: none).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub runs: usize,
+    /// Seed of the Monte Carlo.
+    #[arg(long, default_value_t = 7, value_name = "SEED")]
+    pub seed: u64,
+    /// Illuminant: D65, D50, A, F2, F11 or LED-B3.
+    #[arg(long, default_value = "D65", value_name = "NAME")]
+    pub illuminant: String,
+    /// Standard observer: 10 or 2.
+    #[arg(long, default_value = "10", value_name = "DEGREES")]
+    pub observer: String,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Write an SVG: the dot on the client's skin right after and healed after each session,
+    /// beside the target.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+}
+
+/// Most Monte Carlo runs (each is a ten-year schedule).
+const MAX_RUNS: usize = 1_000_000;
+
+/// `21`, `21d`, `3w` -> days.
+fn parse_interval(text: &str) -> Result<usize, InputError> {
+    let t = text.trim().to_ascii_lowercase();
+    let bad = || InputError::Malformed {
+        field: "interval".into(),
+        value: text.to_string(),
+        expected: "days such as 21 or 21d, or weeks such as 3w".into(),
+    };
+    let (num, per) = if let Some(n) = t.strip_suffix('w') {
+        (n, 7.0)
+    } else {
+        (t.strip_suffix('d').unwrap_or(&t), 1.0)
+    };
+    let v: f64 = num.trim().parse().map_err(|_| bad())?;
+    let days = v * per;
+    InputError::check_range("interval", days, 1.0, 365.0, "1 to 365 days")?;
+    if days.fract() != 0.0 {
+        return Err(bad());
+    }
+    Ok(days as usize)
+}
+
+fn hex(table: &WeightingTable, lab: [f64; 3]) -> String {
+    let white = table.white();
+    xyz_to_srgb(lab_to_xyz(Lab::new(lab[0], lab[1], lab[2]), white), white).hex()
+}
+
+fn lab1(lab: [f64; 3]) -> String {
+    let r = |v: f64| (v * 10.0).round() / 10.0;
+    format_lab(Lab::new(r(lab[0]), r(lab[1]), r(lab[2])))
+}
+
+fn years_text(day: f64) -> String {
+    format!(
+        "day {} (year {})",
+        fmt_num(day, 0),
+        fmt_num(day / 365.25, 1)
+    )
+}
+
+pub fn run(a: Args) -> Result<(), CliError> {
+    let mut inputs = a.choice.inputs();
+    for t in [&a.exposure, &a.skin.skin] {
+        let p = PathBuf::from(t);
+        if p.exists() {
+            inputs.push(p);
+        }
+    }
+    if let Some(out) = &a.plot {
+        let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        tinct::io::check_not_input(out, &refs)?;
+    }
+    let interval = parse_interval(&a.interval)?;
+    InputError::check_range("tolerance", a.tolerance, 1e-9, 1e9, "a dE00 above 0")?;
+    check_tolerance(a.touch_up_tolerance).map_err(|_| InputError::OutOfRange {
+        field: "touch-up-tolerance".into(),
+        value: a.touch_up_tolerance,
+        expected: "a dE00 above 0".into(),
+    })?;
+    let horizon = parse_years("years", a.years)?;
+    if a.runs > MAX_RUNS {
+        return Err(InputError::OutOfRange {
+            field: "runs".into(),
+            value: a.runs as f64,
+            expected: format!("0 to {MAX_RUNS}"),
+        }
+        .into());
+    }
+    let build = if a.build.is_empty() {
+        if !(1..=tinct::plan::MAX_SESSIONS).contains(&a.sessions) {
+            return Err(InputError::OutOfRange {
+                field: "sessions".into(),
+                value: a.sessions as f64,
+                expected: format!("1 to {}", tinct::plan::MAX_SESSIONS),
+            }
+            .into());
+        }
+        tinct::plan::build_shares(a.sessions)
+    } else {
+        a.build.iter().map(|p| p / 100.0).collect()
+    };
+    let viewing = Viewing::new(
+        a.illuminant.parse::<Illuminant>()?,
+        a.observer.parse::<Observer>()?,
+    );
+    let table = WeightingTable::for_grid(viewing);
+    let (catalog, ids) = a.choice.catalog()?;
+    let pigments = super::args::PigmentArgs::chosen(&catalog, &ids)?;
+    let grades = parse_grades(&catalog, &a.lightfastness)?;
+    let (photo, _) = tinct::fade::kinetics::of_pigments(&catalog, &grades, &pigments)?;
+    let (depth, thickness) = a.dot.depth_and_thickness()?;
+    let skin = a.skin.resolve(table)?;
+    let skin_lab = table.lab(&skin.optics.reflectance());
+    let aim = a.aim.aim(&a.skin, table)?;
+    let Target {
+        lab: target,
+        what: target_label,
+        dot_skin,
+        built,
+        ..
+    } = tinct::formulate::target::build(&skin.optics, &aim, table)?;
+    let site = a.dot.site(&dot_skin, a.packaging.packaging())?;
+    let profile = parse_exposure(&a.exposure)?;
+    let sun = year(&profile)?;
+    let kinetics = Kinetics {
+        age_years: a.age,
+        epidermal_share: a.epidermal_share,
+        clearance_per_year: a.clearance,
+        ..Kinetics::default()
+    };
+    if !(a.uv_acceleration.is_finite() && a.uv_acceleration >= 1.0) {
+        return Err(InputError::OutOfRange {
+            field: "uv-acceleration".into(),
+            value: a.uv_acceleration,
+            expected: "at least 1".into(),
+        }
+        .into());
+    }
+    let req = PlanRequest {
+        spec: MatchSpec {
+            site: &site,
+            table,
+            target,
+            pigments: pigments.clone(),
+            max_pigments: a.choice.max_pigments,
+            parts: a.choice.parts,
+            deposition: Deposition::default(),
+        },
+        build,
+        interval_days: interval,
+        reach_tolerance: a.tolerance,
+        kinetics,
+        photo: pigments
+            .iter()
+            .map(|p| p.id.clone())
+            .zip(photo.iter().copied())
+            .collect(),
+        year: &sun,
+        start_day_of_year: parse_start(&a.start)?,
+        uv_acceleration: a.uv_acceleration,
+        touch_up_tolerance: a.touch_up_tolerance,
+        horizon_days: horizon,
+        runs: a.runs,
+        seed: a.seed,
+    };
+    let report = tinct::plan::plan(&req).map_err(|e| match e {
+        PlanError::Input(e) => CliError::from(e),
+        other => CliError {
+            code: EXIT_FAILED,
+            message: other.to_string(),
+        },
+    })?;
+    let skin_hex = hex(table, [skin_lab.l, skin_lab.a, skin_lab.b]);
+    if let Some(path) = &a.plot {
+        let sessions: Vec<tinct::report::PlanSwatch> = report
+            .sessions
+            .iter()
+            .map(|s| tinct::report::PlanSwatch {
+                label: format!("session {} (day {})", s.session, s.day),
+                ink: std::iter::once(format!(
+                    "ink : diluent 1:{}",
+                    fmt_num(s.recipe.diluent_parts, 1)
+                ))
+                .chain(
+                    s.recipe
+                        .parts
+                        .iter()
+                        .map(|p| format!("{} {}", p.parts, p.pigment)),
+                )
+                .collect(),
+                fresh_hex: hex(table, s.fresh_lab),
+                healed_hex: hex(table, s.healed_lab),
+                caption: format!("healed: dE00 {} to the target", fmt_num(s.delta_e, 2)),
+            })
+            .collect();
+        let svg = tinct::report::plan_svg(
+            &format!("{target_label}; {}; {viewing}", skin.description),
+            &skin_hex,
+            &hex(table, report.target_lab),
+            &sessions,
+        );
+        tinct::io::write_atomic(path, svg.as_bytes())?;
+    }
+    let dot_text = format!(
+        "{}, its top {} mm below the dermo-epidermal junction, {} mm thick",
+        site.dot_diameter_mm()
+            .map_or("an infinite sheet".to_string(), |d| format!(
+                "{} mm across",
+                fmt_num(d, 3)
+            )),
+        fmt_num(depth, 3),
+        fmt_num(thickness, 3)
+    );
+    if a.json {
+        let mut doc = serde_json::to_value(&report).expect("plain values");
+        let (skin_parameters, skin_fit) = super::skin_json(&skin);
+        let extra = json!({
+            "target": {"lab": report.target_lab, "what": target_label, "built": built},
+            "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description,
+                     "parameters": skin_parameters, "fit": skin_fit},
+            "dot": {"diameter_mm": site.dot_diameter_mm(), "depth_mm": depth, "thickness_mm": thickness},
+            "packaging": a.packaging.json(),
+            "exposure": profile.name,
+            "illuminant": viewing.illuminant.name(), "observer": viewing.observer.degrees(),
+        });
+        if let (Some(d), serde_json::Value::Object(e)) = (doc.as_object_mut(), extra) {
+            for (k, v) in e {
+                d.insert(k, v);
+            }
+        }
+        return emit_json(&doc);
+    }
+    let r = &report;
+    let mut s = format!(
+        "target    {}  {}\nskin      {}  {}\ndot       {dot_text}; {viewing}\nrecipe    {}  heals to {} {}, dE00 {} from the target\n\n",
+        format_lab(target),
+        target_label,
+        format_lab(skin_lab),
+        skin.description,
+        r.recipe.ink.text(),
+        lab1(r.recipe.healed_lab),
+        hex(table, r.recipe.healed_lab),
+        fmt_num(r.recipe.delta_e, 2),
+    );
+    s.push_str(&format!(
+        "{} session{} {} days apart, each building the dot to a share of the recipe's healed pigment ({}):\n",
+        r.sessions.len(),
+        if r.sessions.len() == 1 { "," } else { "s," },
+        r.interval_days,
+        r.sessions
+            .iter()
+            .map(|x| format!("{} %", fmt_num(100.0 * x.build_share, 1)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    s.push_str(&format!(
+        "{:<3} {:>4}  {:<42} {:>9}  {:<17} {:<26} {:>6}\n",
+        "#", "day", "ink (parts; ink : diluent)", "deposit", "fresh", "healed (day)", "dE00"
+    ));
+    for x in &r.sessions {
+        let deposit: f64 = x.deposit_g_m2.iter().sum();
+        s.push_str(&format!(
+            "{:<3} {:>4}  {:<42} {:>9}  {:<17} {:<26} {:>6}\n",
+            x.session,
+            x.day,
+            x.recipe.text(),
+            fmt_num(deposit, 2),
+            lab1(x.fresh_lab),
+            format!("{} ({})", lab1(x.healed_lab), x.healed_day),
+            fmt_num(x.delta_e, 2)
+        ));
+    }
+    let loss = r.sessions.first().map_or(0.0, |x| x.healing_loss_share);
+    s.push_str(&format!(
+        "Deposits are g/m^2 of pigment; healing removes {} % of each over about {} days (Bäumler 2015; Lea & Pawlowski 1987). Fresh: right after the session.\n",
+        fmt_num(100.0 * loss, 0),
+        fmt_num(r.kinetics.healing_days, 0)
+    ));
+    match r.sessions_to_target {
+        Some(n) => s.push_str(&format!(
+            "The healed dot reaches the target (within {} dE00) after session {n} of {}.\n",
+            fmt_num(r.reach_tolerance, 2),
+            r.sessions.len()
+        )),
+        None => s.push_str(&format!(
+            "No session reaches the target within {} dE00: the recipe itself heals {} dE00 from it.\n",
+            fmt_num(r.reach_tolerance, 2),
+            fmt_num(r.recipe.delta_e, 2)
+        )),
+    }
+    s.push_str(&format!(
+        "\nfading    {} sun; healed on day {}; a touch-up falls due {} dE00 from that look\n",
+        profile.name,
+        r.healed_day,
+        fmt_num(r.touch_up_tolerance, 2)
+    ));
+    match &r.first_touch_up {
+        Some(t) => {
+            let dep: f64 = t.deposit_g_m2.iter().sum();
+            s.push_str(&format!(
+                "touch-up  first on {}: {} (deposit {} g/m^2)\n",
+                years_text(t.day as f64),
+                t.recipe.text(),
+                fmt_num(dep, 2)
+            ));
+            if r.touch_ups.len() > 1 {
+                s.push_str(&format!(
+                    "          then on {}\n",
+                    r.touch_ups[1..]
+                        .iter()
+                        .map(|d| years_text(*d as f64))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        None => s.push_str(&format!(
+            "touch-up  none within {} years of the healed day\n",
+            fmt_num(a.years, 2)
+        )),
+    }
+    if let Some(mc) = &r.monte_carlo {
+        let d =
+            |v: Option<f64>| v.map_or(format!("beyond {} years", fmt_num(a.years, 2)), years_text);
+        s.push_str(&format!(
+            "Monte Carlo, {} runs (seed {}): first touch-up p10 {}, p50 {}, p90 {}\n",
+            mc.runs,
+            mc.seed,
+            d(mc.p10_day),
+            d(mc.p50_day),
+            d(mc.p90_day)
+        ));
+    }
+    for id in &r.light_not_modelled {
+        s.push_str(&format!(
+            "{id}: no Blue Wool grade; its fading by light is left out (give --lightfastness)\n"
+        ));
+    }
+    emit(s.as_bytes())
+}
