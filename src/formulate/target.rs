@@ -35,7 +35,7 @@ pub enum Aim {
     },
     /// A scar pigmented to match the skin around it; the dot sits in `scar_skin` (default: the
     /// client's skin without melanin).
-    Scar { scar_skin: Option<SkinOptics> },
+    Scar { scar_skin: Option<Box<SkinOptics>> },
 }
 
 impl Aim {
@@ -83,7 +83,9 @@ impl Aim {
                     coverage,
                 })
             }
-            "scar" => Ok(Aim::Scar { scar_skin }),
+            "scar" => Ok(Aim::Scar {
+                scar_skin: scar_skin.map(Box::new),
+            }),
             other => Err(InputError::Unknown {
                 field: "intent".into(),
                 kind: "intent",
@@ -163,7 +165,7 @@ pub fn build(skin: &SkinOptics, aim: &Aim, table: &WeightingTable) -> Result<Tar
         }
         Aim::Scar { scar_skin } => {
             let scar = match scar_skin {
-                Some(s) => s.clone(),
+                Some(s) => (**s).clone(),
                 None => SkinOptics::new(SkinParams {
                     melanosome_fraction: 0.0,
                     ..*skin.params()
