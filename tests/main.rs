@@ -13,6 +13,7 @@ mod follicle;
 mod matching;
 mod packaging;
 mod physics;
+mod plan;
 mod properties;
 mod readme;
 mod reference;
