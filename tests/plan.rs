@@ -170,7 +170,7 @@ fn plan_json_has_the_sessions_and_the_first_touch_up() {
     assert_eq!(sessions.len(), 4);
     for (k, s) in sessions.iter().enumerate() {
         assert_eq!(s["day"].as_u64(), Some(21 * k as u64));
-        assert!(s["recipe"]["parts"].as_array().unwrap().len() >= 1);
+        assert!(!s["recipe"]["parts"].as_array().unwrap().is_empty());
         assert!(s["recipe"]["diluent_parts"].as_f64().unwrap() >= 0.0);
         assert_eq!(s["healed_lab"].as_array().unwrap().len(), 3);
         assert!(s["delta_e"].as_f64().unwrap().is_finite());
