@@ -331,9 +331,9 @@ fn bench_fade(c: &mut Criterion) {
     });
     g.sample_size(10);
     // Monte Carlo schedules on all cores. The target was 10,000 runs in < 5 s with two-flux
-    // optics; with exact transport (coarse solution in the Monte Carlo) 1,000 runs take about
-    // 20 s, so the bench runs 1,000 (issue 11's note; a colour table in load space is the
-    // planned remedy).
+    // optics; with exact transport the Monte Carlo checks the tolerance on the coarse solution
+    // interpolated on a grid of remaining shares (tinct::fade::simulate::ShareGrid), filled
+    // anew in every iteration here as it is in every command.
     g.bench_function("monte_carlo_1000_runs_ten_years", |b| {
         b.iter(|| {
             m.monte_carlo(3653, 2.0, 1_000, 7, &Uncertainty::default(), &|_| {})
@@ -477,6 +477,75 @@ fn bench_skin_fit(c: &mut Criterion) {
     g.finish();
 }
 
+fn bench_plan(c: &mut Criterion) {
+    use tinct::fade::exposure::{preset, year};
+    use tinct::fade::kinetics::{of_pigments, Kinetics};
+    use tinct::formulate::MatchSpec;
+    use tinct::optics::skin::{SkinOptics, SkinParams};
+    use tinct::pigment::{Catalog, Deposition};
+    use tinct::plan::{build_shares, plan, PlanRequest};
+    let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
+    let catalog = Catalog::builtin();
+    let pigments: Vec<_> = catalog.pigments().iter().collect();
+    let (photo, _) = of_pigments(catalog, &[], &pigments).unwrap();
+    let sun = year(&preset("mixed").unwrap()).unwrap();
+    let mut g = c.benchmark_group("plan");
+    g.sample_size(10);
+    // `tinct plan --skin fitzpatrick:II --hair black` less the printing: the skin, the follicle
+    // target and the dot's site prepared each time, the recipe search, three sessions, the
+    // ten-year schedule and a 1,000-run Monte Carlo (target: < 2 s on 2 cores).
+    g.bench_function("whole_plan_ten_years_1000_runs", |b| {
+        b.iter(|| {
+            let skin = SkinOptics::new(SkinParams::fitzpatrick("II").unwrap()).unwrap();
+            let f = tinct::hair::follicle(
+                &skin,
+                black_box("black"),
+                table,
+                tinct::hair::TRESS_TOLERANCE,
+            )
+            .unwrap();
+            let site = skin
+                .site(
+                    tinct::optics::skin::DEFAULT_DOT_DEPTH_MM,
+                    tinct::optics::skin::DEFAULT_DOT_THICKNESS_MM,
+                )
+                .unwrap()
+                .with_dot_diameter(tinct::optics::skin::DEFAULT_DOT_DIAMETER_MM)
+                .unwrap();
+            plan(&PlanRequest {
+                spec: MatchSpec {
+                    site: &site,
+                    table,
+                    target: table.lab(&f.reflectance),
+                    pigments: pigments.clone(),
+                    max_pigments: 3,
+                    parts: 10,
+                    deposition: Deposition::default(),
+                },
+                build: build_shares(3),
+                interval_days: 21,
+                reach_tolerance: 3.0,
+                kinetics: Kinetics::default(),
+                photo: pigments
+                    .iter()
+                    .map(|p| p.id.clone())
+                    .zip(photo.clone())
+                    .collect(),
+                year: &sun,
+                start_day_of_year: 0,
+                uv_acceleration: tinct::fade::simulate::UV_ACCELERATION,
+                touch_up_tolerance: 2.0,
+                horizon_days: 3653,
+                runs: 1000,
+                seed: 7,
+            })
+            .unwrap()
+            .first_touch_up_day
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_skin_fit,
@@ -485,6 +554,7 @@ criterion_group!(
     bench_appearance,
     bench_match,
     bench_fade,
+    bench_plan,
     bench_fit,
     bench_finite_dot
 );
