@@ -526,6 +526,7 @@ fn bench_plan(c: &mut Criterion) {
                 interval_days: 21,
                 reach_tolerance: 3.0,
                 kinetics: Kinetics::default(),
+                aftercare: tinct::fade::aftercare::Aftercare::default(),
                 photo: pigments
                     .iter()
                     .map(|p| p.id.clone())

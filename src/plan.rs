@@ -40,6 +40,7 @@ use crate::appearance::Component;
 use crate::colorimetry::Lab;
 use crate::difference::ciede2000;
 use crate::error::InputError;
+use crate::fade::aftercare::Aftercare;
 use crate::fade::exposure::Year;
 use crate::fade::kinetics::{Kinetics, Photodegradation, Pools, Rates};
 use crate::fade::simulate::{Model, MonteCarlo, Schedule, Setup, Uncertainty};
@@ -92,7 +93,11 @@ pub struct PlanRequest<'a> {
     pub interval_days: usize,
     /// dE00 to the target within which the plan counts it reached.
     pub reach_tolerance: f64,
+    /// The client's kinetics (its healing is replaced by `aftercare`'s).
     pub kinetics: Kinetics,
+    /// How the client's healing goes. The inks are planned for the standard healing
+    /// (`spec.deposition`); the looks follow this one.
+    pub aftercare: Aftercare,
     /// Photodegradation of each pigment the search may use, by id (`None`: not modelled).
     pub photo: Vec<(String, Option<Photodegradation>)>,
     /// The client's year of daylight.
@@ -233,6 +238,8 @@ pub struct PlanReport {
     pub monte_carlo: Option<TouchUpSpread>,
     /// Pigments of the recipe whose fading by light is not modelled.
     pub light_not_modelled: Vec<String>,
+    pub aftercare: Aftercare,
+    /// The kinetics the looks and the fading follow (the aftercare's healing applied).
     pub kinetics: Kinetics,
     /// Appearance evaluations of the recipe search.
     pub evaluations: u64,
@@ -313,6 +320,7 @@ impl PlanRequest<'_> {
             f64::MAX,
             "a dE00 above 0",
         )?;
+        self.aftercare.validate()?;
         self.kinetics.validate()
     }
 }
@@ -375,6 +383,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
         .filter(|(_, ph)| ph.is_none())
         .map(|(p, _)| p.id.clone())
         .collect();
+    let kinetics = req.aftercare.apply(req.kinetics.clone());
     let setup = |loads: &[f64], start: usize| Setup {
         site: spec.site,
         table: spec.table,
@@ -387,7 +396,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
             })
             .collect(),
         photo: photo.clone(),
-        kinetics: req.kinetics.clone(),
+        kinetics: kinetics.clone(),
         year: req.year,
         start_day_of_year: start % crate::fade::exposure::DAYS_PER_YEAR,
         target: Some(spec.target),
@@ -395,9 +404,11 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
     };
     // The recipe's own model: the colour of any pools of its pigments.
     let looks = Model::new(setup(&recipe_loads, req.start_day_of_year))?;
-    let k = &req.kinetics;
+    let k = &kinetics;
     let rates = Rates::new(k);
-    let kept = k.healing_retained * (1.0 - k.epidermal_share);
+    // The inks are planned for the standard healing; the client's own (aftercare) acts.
+    let planned_retained = spec.deposition.retained_after_healing;
+    let kept = planned_retained * (1.0 - k.epidermal_share);
     let heal = k.healing_days.ceil() as usize;
     let w0 = spec.deposition.undiluted_load_g_m2;
     let mut pools = vec![Pools::default(); pigments.len()];
@@ -438,7 +449,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
         advance(&mut healed_pools, heal);
         let healed = looks.lab(&healed_pools)?;
         let delta_e = ciede2000(healed, spec.target, 1.0, 1.0, 1.0);
-        let loss_share = 1.0 - kept;
+        let loss_share = 1.0 - k.healing_retained * (1.0 - k.epidermal_share);
         sessions.push(Session {
             session: i + 1,
             day,
@@ -545,7 +556,8 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
         horizon_days: req.horizon_days,
         monte_carlo,
         light_not_modelled,
-        kinetics: req.kinetics.clone(),
+        aftercare: req.aftercare.clone(),
+        kinetics,
         evaluations,
     })
 }

@@ -816,3 +816,31 @@ fn schedule_plot_shows_the_dot_on_the_skin_the_band_and_labelled_touch_ups() {
             .hex();
     assert!(plot.contains(&format!("fill=\"{skin}\"")), "{skin}");
 }
+
+#[test]
+fn poor_aftercare_makes_each_touch_up_deposit_more() {
+    // Issue 14 item 5 in `schedule`: a touch-up heals back to the day-0 load, so a client who
+    // loses half of it while healing needs 4/3 the deposit of one who loses a third.
+    let run = |care: &str| {
+        json_of(tinct().args([
+            "schedule",
+            "--recipe",
+            "carbon-black:15.18,iron-oxide-red:1.69",
+            "--skin",
+            "fitzpatrick:II",
+            "--aftercare",
+            care,
+            "--json",
+        ]))
+    };
+    let (good, poor) = (run("good"), run("poor"));
+    assert_eq!(poor["aftercare"]["healing_loss"].as_f64(), Some(0.5));
+    let deposit = |v: &serde_json::Value| v["touch_ups"][0]["deposit_g_m2"][0].as_f64().unwrap();
+    let missing = |v: &serde_json::Value| 1.0 - v["touch_ups"][0]["remaining"][0].as_f64().unwrap();
+    // Per unit of pigment missing, the deposit is 1/(1 - loss).
+    let (g, p) = (
+        deposit(&good) / missing(&good),
+        deposit(&poor) / missing(&poor),
+    );
+    assert!((p / g - 4.0 / 3.0).abs() < 1e-6, "{g} {p}");
+}

@@ -1,6 +1,7 @@
 //! The treatment plan (`tinct plan`, issue 14 item 3): the library call and the binary.
 
 use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
+use tinct::fade::aftercare::Aftercare;
 use tinct::fade::exposure::{preset, year, Year};
 use tinct::fade::kinetics::{of_pigments, Kinetics};
 use tinct::fade::simulate::UV_ACCELERATION;
@@ -18,6 +19,15 @@ fn table() -> &'static WeightingTable {
 /// The plan of the reference client (Fitzpatrick `phototype`, black hair, default dot) under
 /// `exposure`, with `runs` Monte Carlo runs.
 fn client_plan(phototype: &str, exposure: &str, runs: usize) -> PlanReport {
+    client_plan_with(phototype, exposure, runs, Aftercare::default())
+}
+
+fn client_plan_with(
+    phototype: &str,
+    exposure: &str,
+    runs: usize,
+    aftercare: Aftercare,
+) -> PlanReport {
     let t = table();
     let skin = SkinOptics::new(SkinParams::fitzpatrick(phototype).unwrap()).unwrap();
     let site: DotSite = crate::common::default_site(&skin);
@@ -44,6 +54,7 @@ fn client_plan(phototype: &str, exposure: &str, runs: usize) -> PlanReport {
         interval_days: 21,
         reach_tolerance: 3.0,
         kinetics: Kinetics::default(),
+        aftercare,
         photo: pigments.iter().map(|p| p.id.clone()).zip(photo).collect(),
         year: &sun,
         start_day_of_year: 0,
@@ -139,6 +150,34 @@ fn a_sunny_job_brings_the_plans_touch_up_earlier() {
         .unwrap();
     let indoor = client_plan("II", "indoor", 0).first_touch_up_day.unwrap();
     assert!(outdoor < indoor, "outdoor {outdoor}, indoor {indoor}");
+}
+
+#[test]
+fn poor_aftercare_heals_lighter_and_further_from_the_target() {
+    // Issue 14 item 5: the inks are planned for good healing; a client who does not follow the
+    // advice keeps less of every session, so each session heals lighter and the plan ends
+    // further from the target.
+    let good = client_plan("II", "mixed", 0);
+    let poor = client_plan_with(
+        "II",
+        "mixed",
+        0,
+        tinct::fade::aftercare::preset("poor").unwrap(),
+    );
+    assert!((poor.sessions[0].healing_loss_share - 0.5).abs() < 1e-12);
+    assert_eq!(
+        poor.sessions[0].recipe.diluent_parts,
+        good.sessions[0].recipe.diluent_parts
+    );
+    assert!(poor.sessions[0].healed_lab[0] > good.sessions[0].healed_lab[0] + 1.0);
+    let (g, p) = (good.sessions.last().unwrap(), poor.sessions.last().unwrap());
+    assert!(p.healed_lab[0] > g.healed_lab[0] && p.delta_e > g.delta_e);
+    // A file with the standard third is the good profile.
+    let file = Aftercare::from_toml("healing_loss = 0.3333333333333333\n", "a.toml").unwrap();
+    let same = client_plan_with("II", "mixed", 0, file);
+    assert!((same.sessions[2].delta_e - g.delta_e).abs() < 1e-6);
+    assert!(Aftercare::from_toml("healing_loss = 1.5\n", "a.toml").is_err());
+    assert!(Aftercare::from_toml("healing_los = 0.4\n", "a.toml").is_err());
 }
 
 // ---- the binary ----
@@ -258,6 +297,11 @@ fn plan_refuses_bad_input() {
     fails_with(base().args(["--runs", "18446744073709551615"]), "runs");
     fails_with(base().args(["--parts", "0"]), "parts");
     fails_with(base().args(["--exposure", "moon"]), "exposure");
+    fails_with(base().args(["--aftercare", "mediocre"]), "aftercare");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("care.toml");
+    std::fs::write(&bad, "healing_loss = 0.99\n").unwrap();
+    fails_with(base().arg("--aftercare").arg(&bad), "healing_loss");
     // An output that is an input is refused before anything is written.
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("toner.toml");

@@ -256,3 +256,28 @@ pub fn parse_grades(catalog: &Catalog, specs: &[String]) -> Result<Vec<(String, 
     }
     Ok(grades)
 }
+
+/// `--aftercare good|poor|FILE`.
+pub fn parse_aftercare(text: &str) -> Result<tinct::fade::aftercare::Aftercare, CliError> {
+    use tinct::fade::aftercare::{preset, Aftercare, PRESETS};
+    if PRESETS.contains(&text) {
+        return Ok(preset(text)?);
+    }
+    let path = Path::new(text);
+    if !path.exists() {
+        return Err(InputError::Unknown {
+            field: "aftercare".into(),
+            kind: "aftercare profile or file",
+            value: text.to_string(),
+            known: PRESETS.join(", "),
+        }
+        .into());
+    }
+    let bytes = tinct::io::read_file(path)?;
+    let origin = path.display().to_string();
+    let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
+        field: origin.clone(),
+        message: "not UTF-8 text".into(),
+    })?;
+    Ok(Aftercare::from_toml(&text, &origin)?)
+}

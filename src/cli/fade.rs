@@ -17,7 +17,9 @@ use tinct::optics::skin::DotSite;
 use tinct::pigment::{Catalog, Pigment};
 use tinct::InputError;
 
-use super::args::{check_tolerance, parse_exposure, parse_grades, parse_start, parse_years};
+use super::args::{
+    check_tolerance, parse_aftercare, parse_exposure, parse_grades, parse_start, parse_years,
+};
 use super::pigments::load_catalog;
 use super::{emit, emit_json, CliError};
 
@@ -60,6 +62,10 @@ pub struct Common {
     /// middle of what SMP clinics report (3-6 years); replace it with your own data (`tinct fit`).
     #[arg(long, default_value_t = tinct::fade::kinetics::DEFAULT_CLEARANCE_PER_YEAR, value_name = "PER_YEAR")]
     pub clearance: f64,
+    /// Aftercare in the healing weeks of each touch-up: good (a third of the deposit lost,
+    /// Bäumler 2015), poor (half: an assumption), or a TOML file (healing_loss = 0.4).
+    #[arg(long, default_value = "good", value_name = "good|poor|FILE")]
+    pub aftercare: String,
     /// How much faster pigments fade in daylight with its UV than without.
     #[arg(long, default_value_t = UV_ACCELERATION, value_name = "FACTOR")]
     pub uv_acceleration: f64,
@@ -200,6 +206,7 @@ struct Prepared {
     start: usize,
     target: Option<Lab>,
     recipe_what: String,
+    aftercare: tinct::fade::aftercare::Aftercare,
     depth: f64,
 }
 
@@ -248,12 +255,13 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
     let site = a.dot.site(&skin.optics, a.packaging.packaging())?;
     let profile = parse_exposure(&a.exposure)?;
     let year = year(&profile)?;
-    let kinetics = Kinetics {
+    let aftercare = parse_aftercare(&a.aftercare)?;
+    let kinetics = aftercare.apply(Kinetics {
         age_years: a.age,
         epidermal_share: a.epidermal_share,
         clearance_per_year: a.clearance,
         ..Kinetics::default()
-    };
+    });
     kinetics.validate()?;
     if !(a.uv_acceleration.is_finite() && a.uv_acceleration >= 1.0) {
         return Err(InputError::OutOfRange {
@@ -282,6 +290,7 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
         start: parse_start(&a.start)?,
         target,
         recipe_what: recipe.what,
+        aftercare,
         depth,
     })
 }
@@ -395,6 +404,14 @@ impl Prepared {
             fmt_num(100.0 * vis, 1),
             fmt_num(100.0 * uv, 1)
         ));
+        if self.aftercare.name != "good" {
+            s.push_str(&format!(
+                "aftercare {}: a touch-up loses {} % of its deposit while healing ({})\n",
+                self.aftercare.name,
+                fmt_num(100.0 * self.aftercare.healing_loss, 0),
+                self.aftercare.source
+            ));
+        }
         for ((id, src), photo) in self.ids().iter().zip(&self.grade_source).zip(&self.photo) {
             match photo {
                 Some(p) => s.push_str(&format!(
@@ -427,6 +444,7 @@ impl Prepared {
             "light_at_dot": {"visible": vis, "uv": uv, "annual_photodegradation_dose_mlxh": m.annual_dose_at_dot()},
             "lightfastness": self.ids().iter().zip(&self.grade_source).zip(&self.photo).map(|((id, src), p)| json!({"pigment": id, "source": src, "photodegradation": p})).collect::<Vec<_>>(),
             "kinetics": self.kinetics,
+            "aftercare": self.aftercare,
             "fresh": {"lab": [fresh.l, fresh.a, fresh.b], "srgb": self.hex([fresh.l, fresh.a, fresh.b])},
             "target": self.target.map(|t| [t.l, t.a, t.b]),
             "illuminant": self.viewing.illuminant.name(), "observer": self.viewing.observer.degrees(),
@@ -565,7 +583,7 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
 
 fn input_paths(a: &Common) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = a.catalog.clone();
-    for t in [&a.recipe, &a.exposure, &a.skin.skin] {
+    for t in [&a.recipe, &a.exposure, &a.skin.skin, &a.aftercare] {
         let p = PathBuf::from(t);
         if p.exists() {
             v.push(p);

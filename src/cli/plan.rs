@@ -15,7 +15,9 @@ use tinct::pigment::Deposition;
 use tinct::plan::{PlanError, PlanRequest, DEFAULT_SESSIONS};
 use tinct::InputError;
 
-use super::args::{check_tolerance, parse_exposure, parse_grades, parse_start, parse_years};
+use super::args::{
+    check_tolerance, parse_aftercare, parse_exposure, parse_grades, parse_start, parse_years,
+};
 use super::{emit, emit_json, CliError, EXIT_FAILED};
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +52,11 @@ pub struct Args {
     /// Sun exposure: indoor, mixed, outdoor-worker, high-uv, or a TOML profile (as `schedule`).
     #[arg(long, default_value = "mixed", value_name = "PRESET|FILE")]
     pub exposure: String,
+    /// Aftercare in the healing weeks: good (the advice followed: a third of each deposit lost,
+    /// Bäumler 2015), poor (half lost: an assumption, no measurement exists), or a TOML file
+    /// (healing_loss = 0.4, optional healing_days). The inks are planned for good healing.
+    #[arg(long, default_value = "good", value_name = "good|poor|FILE")]
+    pub aftercare: String,
     /// A pigment's Blue Wool grade (1-8) where the catalog has none, e.g. carbon-black=8;
     /// repeatable.
     #[arg(long = "lightfastness", value_name = "ID=GRADE")]
@@ -139,7 +146,7 @@ fn years_text(day: f64) -> String {
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let mut inputs = a.choice.inputs();
-    for t in [&a.exposure, &a.skin.skin] {
+    for t in [&a.exposure, &a.skin.skin, &a.aftercare] {
         let p = PathBuf::from(t);
         if p.exists() {
             inputs.push(p);
@@ -201,6 +208,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let site = a.dot.site(&dot_skin, a.packaging.packaging())?;
     let profile = parse_exposure(&a.exposure)?;
     let sun = year(&profile)?;
+    let aftercare = parse_aftercare(&a.aftercare)?;
     let kinetics = Kinetics {
         age_years: a.age,
         epidermal_share: a.epidermal_share,
@@ -229,6 +237,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         interval_days: interval,
         reach_tolerance: a.tolerance,
         kinetics,
+        aftercare,
         photo: pigments
             .iter()
             .map(|p| p.id.clone())
@@ -351,9 +360,15 @@ pub fn run(a: Args) -> Result<(), CliError> {
     }
     let loss = r.sessions.first().map_or(0.0, |x| x.healing_loss_share);
     s.push_str(&format!(
-        "Deposits are g/m^2 of pigment; healing removes {} % of each over about {} days (Bäumler 2015; Lea & Pawlowski 1987). Fresh: right after the session.\n",
+        "Deposits are g/m^2 of pigment; with {} aftercare healing removes {} % of each over about {} days ({}). Fresh: right after the session.\n",
+        r.aftercare.name,
         fmt_num(100.0 * loss, 0),
-        fmt_num(r.kinetics.healing_days, 0)
+        fmt_num(r.kinetics.healing_days, 0),
+        if r.aftercare.name == "good" {
+            "Bäumler 2015; Lea & Pawlowski 1987".to_string()
+        } else {
+            r.aftercare.source.clone()
+        }
     ));
     match r.sessions_to_target {
         Some(n) => s.push_str(&format!(
