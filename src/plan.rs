@@ -216,6 +216,15 @@ pub struct TouchUpSpread {
     pub uncertainty: Uncertainty,
 }
 
+/// What light does to one pigment of the recipe at the dot.
+#[derive(Debug, Clone, Serialize)]
+pub struct LightLoss {
+    pub pigment: String,
+    /// Share of the pigment light breaks down in a year of the client's sun (`None`: its light
+    /// fastness is unknown).
+    pub per_year: Option<f64>,
+}
+
 /// A plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanReport {
@@ -238,7 +247,13 @@ pub struct PlanReport {
     pub monte_carlo: Option<TouchUpSpread>,
     /// Pigments of the recipe whose fading by light is not modelled.
     pub light_not_modelled: Vec<String>,
+    /// The photodegradation dose at the dot in a year, Mlx h (UV-free equivalent).
+    pub annual_dose_at_dot_mlxh: f64,
+    /// Per pigment, what that dose takes in a year.
+    pub light: Vec<LightLoss>,
     pub aftercare: Aftercare,
+    /// What clinics advise while a session heals ([`crate::fade::aftercare::ADVICE`]).
+    pub aftercare_advice: Vec<String>,
     /// The kinetics the looks and the fading follow (the aftercare's healing applied).
     pub kinetics: Kinetics,
     /// Appearance evaluations of the recipe search.
@@ -531,6 +546,15 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
         None
     };
     let healed = fading.fresh_lab();
+    let dose = fading.annual_dose_at_dot();
+    let light = pigments
+        .iter()
+        .zip(&photo)
+        .map(|(p, ph)| LightLoss {
+            pigment: p.id.clone(),
+            per_year: ph.map(|q| 1.0 - (-q.per_mlxh * dose).exp()),
+        })
+        .collect();
     Ok(PlanReport {
         target_lab: lab3(spec.target),
         recipe: PlannedRecipe {
@@ -556,7 +580,13 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
         horizon_days: req.horizon_days,
         monte_carlo,
         light_not_modelled,
+        annual_dose_at_dot_mlxh: dose,
+        light,
         aftercare: req.aftercare.clone(),
+        aftercare_advice: crate::fade::aftercare::ADVICE
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
         kinetics,
         evaluations,
     })

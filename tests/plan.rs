@@ -247,6 +247,9 @@ fn plan_text_names_sessions_ink_and_touch_up() {
         "carbon-black",
         "healing removes 33 %",
         "reaches the target",
+        "aftercare while each session heals",
+        "no swimming",
+        "light breaks down a year: carbon-black",
         "touch-up  first on day",
     ] {
         assert!(text.contains(needle), "{needle:?} missing:\n{text}");

@@ -382,9 +382,34 @@ pub fn run(a: Args) -> Result<(), CliError> {
             fmt_num(r.recipe.delta_e, 2)
         )),
     }
+    s.push_str("\naftercare while each session heals (SMP clinics' advice, second-hand; no study measures its effect):\n");
+    for line in &r.aftercare_advice {
+        s.push_str(&format!("  - {line}\n"));
+    }
+    let t = sun.total();
     s.push_str(&format!(
-        "\nfading    {} sun; healed on day {}; a touch-up falls due {} dE00 from that look\n",
+        "\nsun       {}: {} SED a year received, {} SED and {} Mlx h of daylight on the treated skin\n",
         profile.name,
+        fmt_num(t.personal_sed, 0),
+        fmt_num(t.scalp_sed, 0),
+        fmt_num(t.scalp_daylight_mlxh, 2),
+    ));
+    let light: Vec<String> = r
+        .light
+        .iter()
+        .filter_map(|l| {
+            l.per_year
+                .map(|f| format!("{} {} %", l.pigment, fmt_num(100.0 * f, 2)))
+        })
+        .collect();
+    if !light.is_empty() {
+        s.push_str(&format!(
+            "          light breaks down a year: {}\n",
+            light.join(", ")
+        ));
+    }
+    s.push_str(&format!(
+        "fading    healed on day {}; a touch-up falls due {} dE00 from that look\n",
         r.healed_day,
         fmt_num(r.touch_up_tolerance, 2)
     ));

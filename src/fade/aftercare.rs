@@ -30,6 +30,18 @@ use serde::{Deserialize, Serialize};
 use super::kinetics::{Kinetics, HEALING_DAYS, HEALING_RETAINED};
 use crate::error::InputError;
 
+/// What SMP clinics tell clients to do while a session heals, as they state it (clinic and
+/// trade pages, second-hand; data/research/AFTERCARE.md). Windows differ between clinics; these
+/// are the common ones. No study measures what following them changes.
+pub const ADVICE: [&str; 6] = [
+    "keep the scalp dry for the first 3-5 days: no washing, no heavy sweating",
+    "keep it out of the sun for about 4 weeks (a loose hat), then SPF 30-50 or a hat outdoors",
+    "no swimming (pool or sea), sauna or steam room for 4 weeks",
+    "no strenuous exercise for about a week",
+    "do not pick or scratch the scabs; let them fall off",
+    "a mild shampoo without alcohol, exfoliants, retinol or benzoyl peroxide until healed",
+];
+
 /// The aftercare profiles built in.
 pub const PRESETS: [&str; 2] = ["good", "poor"];
 

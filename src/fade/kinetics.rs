@@ -74,6 +74,11 @@ pub fn epidermal_turnover_days(age_years: f64) -> f64 {
 /// dermis), the `mixed` sun profile, the catalog's Blue Wool grades, age 35. The test
 /// `clearance_default_is_calibrated_to_practice` (tests/fading.rs) re-derives it. Replace it with
 /// a client's own series: `tinct fit` estimates the rate (k2 of `biexp`).
+///
+/// The rate stands for every slow cause of fading that practice's intervals include, lateral
+/// spread (blurring) among them: no rate of spread was found either, only tattoo artists'
+/// rules of thumb (data/research/SPREAD.md), and one practice figure cannot calibrate two free
+/// rates.
 pub const DEFAULT_CLEARANCE_PER_YEAR: f64 = 0.051;
 
 /// Log-normal spread of the clearance in the Monte Carlo: the clinics' central range, 3 to 6
