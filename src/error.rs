@@ -3,15 +3,26 @@
 
 use thiserror::Error;
 
+/// A number as an error message shows it: as typed for ordinary magnitudes, in exponent form
+/// (`1e308`) for very large or very small ones, so that a message stays one short line.
+fn shown(v: f64) -> String {
+    let a = v.abs();
+    if v.is_finite() && a != 0.0 && !(1e-6..1e9).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// An input the library cannot work with. The `Display` text is one line that names the field
 /// (or the place in a file) and the value.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum InputError {
     /// A value that must be finite was NaN or infinite.
-    #[error("{field}: {value} is not a finite number")]
+    #[error("{field}: {} is not a finite number", shown(*.value))]
     NotFinite { field: String, value: f64 },
     /// A value outside the range the quantity allows.
-    #[error("{field}: {value} is out of range ({expected})")]
+    #[error("{field}: {} is out of range ({expected})", shown(*.value))]
     OutOfRange {
         field: String,
         value: f64,
