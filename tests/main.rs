@@ -10,6 +10,7 @@ mod finite_dot;
 #[cfg(feature = "tables")]
 mod fitting;
 mod follicle;
+mod hostile;
 mod matching;
 mod packaging;
 mod physics;

@@ -90,6 +90,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
         a.observer.parse::<Observer>()?,
     );
     let table = WeightingTable::for_grid(viewing);
+    if let Some(out) = &a.swatch {
+        super::guard_outputs(&[out.as_path()], &a.catalog, &[&a.skin.skin])?;
+    }
     let catalog = load_catalog(&a.catalog)?;
     if a.pigments.is_empty() && a.dilutions.is_empty() {
         return Err(InputError::Invalid {

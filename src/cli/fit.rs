@@ -123,11 +123,15 @@ fn pooled_rows(
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    for out in a.output.iter().chain(&a.plot) {
-        let mut inputs = vec![a.input.as_path()];
-        inputs.extend(a.catalog.iter().map(PathBuf::as_path));
-        tinct::io::check_not_input(out, &inputs)?;
-    }
+    let mut inputs = vec![a.input.clone()];
+    inputs.extend(a.catalog.iter().cloned());
+    let outputs: Vec<&std::path::Path> = a
+        .output
+        .iter()
+        .chain(&a.plot)
+        .map(PathBuf::as_path)
+        .collect();
+    super::guard_outputs(&outputs, &inputs, &[a.skin.as_deref().unwrap_or("")])?;
     let model = if a.model == "auto" {
         None
     } else {

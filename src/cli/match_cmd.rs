@@ -188,6 +188,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
     }
     let (primary, table) = tables[0];
     let viewing = Viewing::new(primary, observer);
+    if let Some(out) = &a.swatch {
+        let scar = a.aim.scar_skin.as_deref().unwrap_or("");
+        super::guard_outputs(&[out.as_path()], &a.choice.inputs(), &[&a.skin.skin, scar])?;
+    }
     let (catalog, ids) = a.choice.catalog()?;
     let pigments = super::args::PigmentArgs::chosen(&catalog, &ids)?;
     let (depth, thickness) = a.dot.depth_and_thickness()?;

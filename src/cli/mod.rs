@@ -192,6 +192,27 @@ pub fn write_table(output: Option<&Path>, inputs: &[&Path], bytes: &[u8]) -> Res
     }
 }
 
+/// Refuses every output that is one of the inputs: the files named in `inputs` and the texts
+/// in `maybe_files` that name an existing file (flags that take a preset or a file).
+pub fn guard_outputs(
+    outputs: &[&Path],
+    inputs: &[std::path::PathBuf],
+    maybe_files: &[&str],
+) -> Result<(), CliError> {
+    let mut all: Vec<std::path::PathBuf> = inputs.to_vec();
+    all.extend(
+        maybe_files
+            .iter()
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.exists()),
+    );
+    let refs: Vec<&Path> = all.iter().map(std::path::PathBuf::as_path).collect();
+    for out in outputs {
+        tinct::io::check_not_input(out, &refs)?;
+    }
+    Ok(())
+}
+
 /// A JSON document on stdout.
 pub fn emit_json(value: &serde_json::Value) -> Result<(), CliError> {
     let mut s = serde_json::to_string_pretty(value).expect("JSON of plain values");

@@ -1,6 +1,6 @@
 //! `tinct plan`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 
@@ -145,16 +145,13 @@ fn years_text(day: f64) -> String {
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    let mut inputs = a.choice.inputs();
-    for t in [&a.exposure, &a.skin.skin, &a.aftercare] {
-        let p = PathBuf::from(t);
-        if p.exists() {
-            inputs.push(p);
-        }
-    }
     if let Some(out) = &a.plot {
-        let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-        tinct::io::check_not_input(out, &refs)?;
+        let scar = a.aim.scar_skin.as_deref().unwrap_or("");
+        super::guard_outputs(
+            &[out.as_path()],
+            &a.choice.inputs(),
+            &[&a.exposure, &a.skin.skin, &a.aftercare, scar],
+        )?;
     }
     let interval = parse_interval(&a.interval)?;
     InputError::check_range("tolerance", a.tolerance, 1e-9, 1e9, "a dE00 above 0")?;

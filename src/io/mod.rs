@@ -51,25 +51,76 @@ pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), crate::err
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically: into a temporary file beside it, then renamed over it,
-/// so that a reader never sees a half-written file and a failure leaves nothing behind.
+/// Writes `bytes` to `path` whole or not at all: into a new file beside it, then renamed over
+/// it, so that a reader never sees a half-written file and a failure leaves nothing behind.
+///
+/// - A new file gets the mode the umask gives (it is created as `File::create` would create
+///   it); a file that is replaced keeps its mode.
+/// - A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a pipe) is
+///   written directly, never renamed over: renaming would replace the device node.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     let err = |source: std::io::Error| IoError::File {
         path: path.display().to_string(),
         source,
     };
+    let existing = std::fs::metadata(path).ok();
+    if let Some(m) = &existing {
+        if !m.is_file() {
+            if m.is_dir() {
+                return Err(err(std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "is a directory",
+                )));
+            }
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(err)?;
+            f.write_all(bytes).map_err(err)?;
+            return f.flush().map_err(err);
+        }
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tinct-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
+    // A fresh name beside the target, created as `File::create` creates files (mode from the
+    // umask), never over an existing file.
+    let mut attempt = 0u32;
+    let (tmp_path, mut file) = loop {
+        let name = format!(
+            ".tinct-{}-{}-{attempt}.tmp",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos())
+        );
+        let candidate = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(f) => break (candidate, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(err(e)),
+        }
+    };
+    let result = (|| {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Some(m) = &existing {
+            std::fs::set_permissions(&tmp_path, m.permissions())?;
+        }
+        drop(file);
+        std::fs::rename(&tmp_path, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp_path);
+        return Err(err(e));
+    }
     Ok(())
 }
 
