@@ -34,11 +34,26 @@ fn main() -> ExitCode {
             return ExitCode::from(cli::EXIT_BAD_INPUT);
         }
     };
-    match cli::run(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    // A panic is a bug; it must still end as one line and exit 1, never as a backtrace: the
+    // default hook's report is replaced by the line below.
+    std::panic::set_hook(Box::new(|_| {}));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(args))) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("tinct: {}", e.message);
             ExitCode::from(e.code)
+        }
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            eprintln!(
+                "tinct: internal error ({}); this is a bug, please report it with the command line",
+                what.lines().next().unwrap_or("")
+            );
+            ExitCode::from(cli::EXIT_FAILED)
         }
     }
 }

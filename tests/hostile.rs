@@ -172,3 +172,176 @@ fn huge_numbers_are_refused_in_one_short_line() {
         "years: 1e300 is out of range",
     );
 }
+
+/// A catalog entry in `dir` from the carbon-black entry with `from` replaced by `to`.
+fn altered_carbon(dir: &std::path::Path, from: &str, to: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("data/pigments/carbon-black.toml"))
+        .unwrap()
+        .replace("id = \"carbon-black\"", "id = \"altered-black\"");
+    assert!(text.contains(from));
+    let path = dir.join("altered.toml");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+    path
+}
+
+#[test]
+fn absurd_catalog_entries_are_refused_fast() {
+    // k per gram of 1e308 used to panic in the search; an index of 1e8 ran the Mie series for
+    // a minute and 1.4 GB, 1e10 aborted on a 139 GB allocation.
+    let dir = tempfile::tempdir().unwrap();
+    let toner = dir.path().join("toner.toml");
+    std::fs::write(
+        &toner,
+        std::fs::read_to_string(data_path("fixture-toner.toml"))
+            .unwrap()
+            .replace("k_m2_g = [8.0,", "k_m2_g = [1e308,"),
+    )
+    .unwrap();
+    fails_with(
+        tinct()
+            .args([
+                "match",
+                "--skin",
+                "fitzpatrick:II",
+                "--target",
+                "lab(50 2 8)",
+            ])
+            .arg("--catalog")
+            .arg(&toner),
+        "0 to 1e4 m^2/g",
+    );
+    for (from, to) in [
+        ("index_n = 1.95", "index_n = 1e8"),
+        ("index_k = 0.79", "index_k = 1e10"),
+    ] {
+        let entry = altered_carbon(dir.path(), from, to);
+        let start = std::time::Instant::now();
+        fails_with(
+            tinct().args(["pigments", "--catalog"]).arg(&entry),
+            "out of range",
+        );
+        assert!(start.elapsed().as_secs() < 10);
+    }
+}
+
+#[test]
+fn numbers_that_would_overflow_are_refused_or_kept_finite() {
+    fails_with(
+        tinct().args(["convert", "lab(1e308 0 0)", "--to", "oklab"]),
+        "is beyond 1e6",
+    );
+    fails_with(
+        tinct().args(["convert", "lch(50 20 1e307turn)", "--to", "lab"]),
+        "is beyond 1e6",
+    );
+    for t in ["nan", "0", "inf"] {
+        fails_with(
+            tinct().args([
+                "match",
+                "--skin",
+                "fitzpatrick:II",
+                "--target",
+                "lab(50 2 8)",
+                "--tolerance",
+                t,
+            ]),
+            "tolerance",
+        );
+    }
+    fails_with(
+        tinct().args([
+            "appear",
+            "--pigment",
+            "carbon-black:1",
+            "--skin",
+            "lab(62 11 17)",
+            "--skin-tolerance",
+            "nan",
+        ]),
+        "skin-tolerance",
+    );
+    fails_with(
+        tinct().args([
+            "schedule",
+            "--recipe",
+            "carbon-black:1",
+            "--skin",
+            "fitzpatrick:II",
+            "--runs",
+            "18446744073709551615",
+        ]),
+        "runs",
+    );
+    // The smallest positive load is a load, not a NaN or an infinite dilution.
+    let out = tinct()
+        .args([
+            "appear",
+            "--pigment",
+            "carbon-black:5e-324",
+            "--skin",
+            "fitzpatrick:II",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let bad =
+        |w: &str| w.contains("NaN") || w.trim_matches(|c: char| !c.is_alphanumeric()) == "inf";
+    assert!(
+        !text.contains(":inf") && !text.split_whitespace().any(bad),
+        "{text}"
+    );
+}
+
+#[cfg(feature = "tables")]
+#[test]
+fn a_corrupt_parquet_file_is_bad_input_not_a_crash() {
+    // polars' decoder panics on some corrupt files; every corruption must end as exit 2 and one
+    // line. A valid file is written by `fit --output`, then cut and overwritten in places.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("params.parquet");
+    let ok = tinct()
+        .arg("fit")
+        .arg(data_path("fade_series_1000_long.csv"))
+        .args([
+            "--time", "t_months", "--value", "amount", "--model", "mono", "--output",
+        ])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let bytes = std::fs::read(&good).unwrap();
+    let n = bytes.len();
+    let mut variants: Vec<Vec<u8>> = vec![bytes[..n / 2].to_vec(), bytes[..n - 9].to_vec()];
+    for k in 1..12 {
+        let mut v = bytes.clone();
+        let at = 4 + (n - 12) * k / 12;
+        for b in &mut v[at..(at + 6).min(n - 8)] {
+            *b ^= 0x5a;
+        }
+        variants.push(v);
+    }
+    for (i, v) in variants.iter().enumerate() {
+        let path = dir.path().join(format!("bad{i}.parquet"));
+        std::fs::write(&path, v).unwrap();
+        let out = tinct()
+            .arg("fit")
+            .arg(&path)
+            .args(["--time", "t_months", "--value", "amount"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "variant {i}: {:?} {err}",
+            out.status.code()
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "variant {i}: {err}");
+        assert!(!err.contains("panicked"), "variant {i}: {err}");
+    }
+}

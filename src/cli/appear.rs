@@ -188,7 +188,12 @@ pub fn run(a: Args) -> Result<(), CliError> {
         .collect();
     // The whole mix as one ink: the dilution whose healed load is the total (when one exists).
     let total: f64 = components.iter().map(|c| c.load_g_m2).sum();
-    let as_dilution = deposition.dilution_for(total).ok();
+    // Past a million parts of diluent a dilution means nothing (and a subnormal load gives
+    // infinite parts).
+    let as_dilution = deposition
+        .dilution_for(total)
+        .ok()
+        .filter(|d| d.diluent_parts.is_finite() && d.diluent_parts <= 1e6);
     if let Some(path) = &a.swatch {
         let title = format!("{} at {} mm, {viewing}", mix.join(" + "), fmt_num(depth, 3));
         let svg = match &finite {

@@ -11,6 +11,22 @@ use tinct::InputError;
 use super::pigments::load_catalog;
 use super::CliError;
 
+/// Most Monte Carlo runs `schedule` and `plan` take (each is a ten-year schedule; 100,000
+/// take about 20 s on two cores).
+pub const MAX_RUNS: usize = 100_000;
+
+/// `--runs`, bounded.
+pub fn check_runs(runs: usize) -> Result<(), InputError> {
+    if runs > MAX_RUNS {
+        return Err(InputError::OutOfRange {
+            field: "runs".into(),
+            value: runs as f64,
+            expected: format!("0 to {MAX_RUNS}"),
+        });
+    }
+    Ok(())
+}
+
 /// What the recipe aims at (`match`, `plan`).
 #[derive(Debug, clap::Args)]
 pub struct TargetArgs {

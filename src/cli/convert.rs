@@ -107,6 +107,17 @@ pub fn run(a: Args) -> Result<(), CliError> {
             .into())
         }
     };
+    // Every number printed is finite (inputs are bounded, so this is a guard, not a filter).
+    if value
+        .iter()
+        .chain([lab.l, lab.a, lab.b].iter())
+        .any(|v| !v.is_finite())
+    {
+        return Err(CliError {
+            code: super::EXIT_FAILED,
+            message: format!("{}: the conversion to {to} is not finite", a.colour),
+        });
+    }
     if a.json {
         let mut doc = json!({
             "input": a.colour,

@@ -605,6 +605,7 @@ pub fn run_schedule(a: ScheduleArgs) -> Result<(), CliError> {
     }
     let days = parse_years("years", a.years)?;
     check_tolerance(a.tolerance)?;
+    super::args::check_runs(a.runs)?;
     let p = prepare(&a.common)?;
     let m = p.model(a.common.uv_acceleration)?;
     let (plan, samples) = m.schedule(

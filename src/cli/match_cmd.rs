@@ -171,7 +171,7 @@ fn evaluate(
 
 pub fn run(a: Args) -> Result<(), CliError> {
     if let Some(t) = a.tolerance {
-        InputError::check_range("tolerance", t, 0.0, f64::MAX, "a dE00, at least 0")?;
+        InputError::check_range("tolerance", t, 1e-9, 1e9, "a dE00 above 0")?;
     }
     if a.illuminants.is_empty() {
         return Err(InputError::Invalid {

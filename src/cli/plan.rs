@@ -101,9 +101,6 @@ pub struct Args {
     pub plot: Option<PathBuf>,
 }
 
-/// Most Monte Carlo runs (each is a ten-year schedule).
-const MAX_RUNS: usize = 1_000_000;
-
 /// `21`, `21d`, `3w` -> days.
 fn parse_interval(text: &str) -> Result<usize, InputError> {
     let t = text.trim().to_ascii_lowercase();
@@ -161,14 +158,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         expected: "a dE00 above 0".into(),
     })?;
     let horizon = parse_years("years", a.years)?;
-    if a.runs > MAX_RUNS {
-        return Err(InputError::OutOfRange {
-            field: "runs".into(),
-            value: a.runs as f64,
-            expected: format!("0 to {MAX_RUNS}"),
-        }
-        .into());
-    }
+    super::args::check_runs(a.runs)?;
     let build = if a.build.is_empty() {
         if !(1..=tinct::plan::MAX_SESSIONS).contains(&a.sessions) {
             return Err(InputError::OutOfRange {

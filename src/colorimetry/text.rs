@@ -102,6 +102,9 @@ fn malformed(text: &str, why: &str) -> InputError {
     }
 }
 
+/// Largest magnitude of a number in a colour's text.
+pub const MAX_COMPONENT: f64 = 1e6;
+
 /// One CSS component: a number, a percentage, an angle, or `none`.
 #[derive(Debug, Clone, Copy)]
 enum Component {
@@ -119,10 +122,16 @@ fn component(tok: &str, text: &str) -> Result<Component, InputError> {
         let v: f64 = s
             .parse()
             .map_err(|_| malformed(text, &format!("{tok:?} is not a number")))?;
-        if v.is_finite() {
-            Ok(v)
-        } else {
+        // No colour coordinate comes near a million; past it conversions overflow to NaN.
+        if !v.is_finite() {
             Err(malformed(text, &format!("{tok:?} is not a finite number")))
+        } else if v.abs() > MAX_COMPONENT {
+            Err(malformed(
+                text,
+                &format!("{tok:?} is beyond 1e6, where no colour coordinate goes"),
+            ))
+        } else {
+            Ok(v)
         }
     };
     if let Some(p) = t.strip_suffix('%') {

@@ -36,6 +36,21 @@ fn is_parquet(path: &Path) -> bool {
     )
 }
 
+/// The first line of a panic's message.
+fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the reader failed".into());
+    text.lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect()
+}
+
 /// Reads a CSV or Parquet file.
 ///
 /// # Errors
@@ -46,9 +61,16 @@ pub fn read(path: &Path) -> Result<DataFrame, InputError> {
             field: path.display().to_string(),
             message: e.to_string(),
         })?;
-        ParquetReader::new(f)
-            .finish()
-            .map_err(|e| polars_error(path, e))
+        // polars' Parquet decoder panics on some corrupt files ("invalid num_bits"): a
+        // corrupt file is bad input, not a crash.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ParquetReader::new(f).finish()
+        }))
+        .map_err(|payload| InputError::Invalid {
+            field: path.display().to_string(),
+            message: format!("not a readable Parquet file ({})", panic_text(&payload)),
+        })?
+        .map_err(|e| polars_error(path, e))
     } else {
         if !path.is_file() {
             return Err(InputError::Invalid {
@@ -56,12 +78,18 @@ pub fn read(path: &Path) -> Result<DataFrame, InputError> {
                 message: "no such file".into(),
             });
         }
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(10_000))
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|r| r.finish())
-            .map_err(|e| polars_error(path, e))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(10_000))
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(|r| r.finish())
+        }))
+        .map_err(|payload| InputError::Invalid {
+            field: path.display().to_string(),
+            message: format!("not a readable CSV file ({})", panic_text(&payload)),
+        })?
+        .map_err(|e| polars_error(path, e))
     }
 }
 

@@ -33,11 +33,14 @@ pub struct MieEfficiencies {
     pub g: f64,
 }
 
+/// Largest relative index (n or k) [`mie`] takes.
+pub const MAX_INDEX: f64 = 20.0;
+
 /// Mie efficiencies of a sphere of relative complex refractive index `n + i k` (the particle's
 /// index over the medium's; k >= 0 absorbs) and size parameter `x = 2 pi r n_medium / lambda`.
 ///
 /// # Errors
-/// x not finite and positive (at most 1e5), n not finite and positive, k negative or not finite.
+/// x not finite and positive (at most 1e5), n not in (0, 20], k not in [0, 20].
 pub fn mie(n: f64, k: f64, x: f64) -> Result<MieEfficiencies, InputError> {
     let bad = |field: &str, value: f64, expected: &str| InputError::OutOfRange {
         field: field.into(),
@@ -47,11 +50,13 @@ pub fn mie(n: f64, k: f64, x: f64) -> Result<MieEfficiencies, InputError> {
     if !(x.is_finite() && x > 0.0 && x <= 1e5) {
         return Err(bad("size parameter", x, "0 < x <= 1e5"));
     }
-    if !(n.is_finite() && n > 0.0) {
-        return Err(bad("refractive index n", n, "finite and above 0"));
+    // Bounded so that the series stays small: real pigments have n and k of a few units
+    // (carbon n ~ 2, k ~ 1; rutile n ~ 2.9); 20 is far beyond any.
+    if !(n.is_finite() && n > 0.0 && n <= MAX_INDEX) {
+        return Err(bad("refractive index n", n, "above 0 and at most 20"));
     }
-    if !(k.is_finite() && k >= 0.0) {
-        return Err(bad("absorption index k", k, "finite and at least 0"));
+    if !(k.is_finite() && (0.0..=MAX_INDEX).contains(&k)) {
+        return Err(bad("absorption index k", k, "0 to 20"));
     }
     let m = Complex::new(n, k);
     let y = m * x;

@@ -43,6 +43,9 @@ pub fn flattening(x: f64) -> f64 {
     if x.is_nan() || x <= 0.0 {
         return 1.0;
     }
+    if x.is_infinite() {
+        return 0.0;
+    }
     if x < 1e-3 {
         // Series: Q* = 1 - 3x/8 + x^2/10 - ...
         return 1.0 - 0.375 * x + 0.1 * x * x;

@@ -666,7 +666,9 @@ impl DotPigment {
     /// extinction ([`super::packaging`]), the rest as they are.
     pub fn packed(&self, packaging: &Packaging, i: usize) -> (f64, f64, f64) {
         let (a, s) = (self.packable_absorption[i], self.packable_scattering[i]);
-        if a + s <= 0.0 || self.packable_volume_cm3_m2 <= 0.0 {
+        // Solid volume, m^3/m^2; a load too small to have one (subnormal) is not packed.
+        let volume = self.packable_volume_cm3_m2 * 1e-6;
+        if a + s <= 0.0 || volume <= 0.0 {
             return (self.absorption[i], self.scattering[i], self.scattering_g[i]);
         }
         // The solid's transport extinction (absorption + reduced scattering, the part of the
@@ -674,7 +676,7 @@ impl DotPigment {
         // reduced scattering alone, as calibrated entries are), 1/m: optical depth per solid
         // volume (cm^3/m^2 = 1e-6 m).
         let sg = self.packable_scattering_g[i];
-        let q = packaging.factor((a + s - sg) / (self.packable_volume_cm3_m2 * 1e-6));
+        let q = packaging.factor((a + s - sg) / volume);
         (
             self.absorption[i] - a + a * q,
             self.scattering[i] - s + s * q,
