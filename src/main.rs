@@ -7,7 +7,37 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::Parser;
 
+/// An error message as one line of at most 600 characters (a value echoed from a malformed
+/// file can be the whole file).
+fn one_line(message: &str) -> String {
+    let flat: String = message
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= 600 {
+        flat
+    } else {
+        let cut: String = flat.chars().take(597).collect();
+        format!("{cut}...")
+    }
+}
+
 fn main() -> ExitCode {
+    // Arguments must be text; name the one that is not (clap only says that one is not).
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    for (i, arg) in raw.iter().enumerate().skip(1) {
+        if arg.to_str().is_none() {
+            let flag = raw[i - 1]
+                .to_str()
+                .filter(|p| p.starts_with('-') && i > 1)
+                .map_or(String::new(), |p| format!(" (the value of {p})"));
+            eprintln!(
+                "tinct: argument {i}{flag}, {:?}, is not UTF-8 text",
+                arg.to_string_lossy()
+            );
+            return ExitCode::from(cli::EXIT_BAD_INPUT);
+        }
+    }
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -40,7 +70,7 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(args))) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            eprintln!("tinct: {}", e.message);
+            eprintln!("tinct: {}", one_line(&e.message));
             ExitCode::from(e.code)
         }
         Err(payload) => {

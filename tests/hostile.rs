@@ -345,3 +345,126 @@ fn a_corrupt_parquet_file_is_bad_input_not_a_crash() {
         assert!(!err.contains("panicked"), "variant {i}: {err}");
     }
 }
+
+#[test]
+fn outputs_of_one_command_are_written_together_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("fade.csv");
+    let out = tinct()
+        .args([
+            "fade",
+            "--recipe",
+            "carbon-black:1",
+            "--skin",
+            "fitzpatrick:II",
+            "--output",
+        ])
+        .arg(&csv)
+        .arg("--plot")
+        .arg(dir.path().join("no-such-dir/p.svg"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(!csv.exists(), "the CSV was written though the plot failed");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing left behind"
+    );
+}
+
+#[cfg(feature = "tables")]
+#[test]
+fn fit_that_fits_nothing_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("one.csv");
+    std::fs::write(&input, "series,t,amount\n1,0,1\n").unwrap();
+    let (table, plot) = (dir.path().join("p.csv"), dir.path().join("p.svg"));
+    let out = tinct()
+        .arg("fit")
+        .arg(&input)
+        .args(["--time", "t", "--value", "amount", "--output"])
+        .arg(&table)
+        .arg("--plot")
+        .arg(&plot)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("no series could be fitted"));
+    assert!(!table.exists() && !plot.exists());
+}
+
+#[cfg(feature = "tables")]
+#[test]
+fn a_file_with_the_wrong_line_ends_gives_a_short_error() {
+    // CR-only line ends make one header of thousands of columns; the error used to echo them
+    // all (49 MB for a large file).
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cr.csv");
+    std::fs::write(
+        &input,
+        format!("series,t,amount\r{}", "1,0,1\r".repeat(20_000)),
+    )
+    .unwrap();
+    let out = tinct()
+        .arg("fit")
+        .arg(&input)
+        .args(["--time", "t", "--value", "amount"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1);
+    assert!(err.len() < 700, "{} bytes", err.len());
+}
+
+#[test]
+fn errors_name_the_flag_that_was_wrong() {
+    fails_with(
+        tinct().args([
+            "schedule",
+            "--recipe",
+            "carbon-black:1",
+            "--skin",
+            "fitzpatrick:II",
+            "--lightfastness",
+            "nosuch=3",
+        ]),
+        "lightfastness: pigment: unknown pigment \"nosuch\"",
+    );
+    fails_with(
+        tinct().args([
+            "match",
+            "--skin",
+            "fitzpatrick:II",
+            "--target",
+            "lab(50 2 8)",
+            "--pigments",
+            "nosuch",
+        ]),
+        "pigments: pigment: unknown pigment",
+    );
+    fails_with(
+        tinct().args(["fade", "--recipe", "nosuch:1", "--skin", "fitzpatrick:II"]),
+        "recipe: pigment: unknown pigment",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_text_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"lab(50\xff 0 0)");
+    fails_with(
+        tinct().args(["convert", "--to", "lab"]).arg(bad),
+        "argument 4",
+    );
+    fails_with(
+        tinct()
+            .args(["convert", "lab(50 0 0)", "--to"])
+            .arg(std::ffi::OsStr::from_bytes(b"\xff")),
+        "(the value of --to)",
+    );
+}

@@ -136,7 +136,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             expected: "ID:PIGMENT_PARTS:DILUENT_PARTS, e.g. carbon-black:1:6".into(),
         })?;
         components.push(Component {
-            pigment: catalog.get(id)?,
+            pigment: catalog.get(id).map_err(|e| e.at("dilution"))?,
             load_g_m2: deposition.healed_load(Dilution::parse(ratio)?),
         });
     }

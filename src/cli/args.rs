@@ -121,7 +121,7 @@ impl PigmentArgs {
         }
         let mut v: Vec<&Pigment> = Vec::new();
         for id in ids {
-            let p = catalog.get(id)?;
+            let p = catalog.get(id).map_err(|e| e.at("pigments"))?;
             if !v.iter().any(|q| q.id == p.id) {
                 v.push(p);
             }
@@ -165,7 +165,9 @@ pub fn kit(path: &std::path::Path, catalog: Catalog) -> Result<(Catalog, Vec<Str
                 field: format!("{name}: pigments"),
                 message: "a list of catalog ids (strings)".into(),
             })?;
-            catalog.get(id)?;
+            catalog
+                .get(id)
+                .map_err(|e| e.at(&format!("{name}: pigments")))?;
             ids.push(id.to_string());
         }
     }
@@ -267,7 +269,7 @@ pub fn parse_grades(catalog: &Catalog, specs: &[String]) -> Result<Vec<(String, 
             }
             .into());
         }
-        let p = catalog.get(id)?;
+        let p = catalog.get(id).map_err(|e| e.at("lightfastness"))?;
         grades.push((p.id.clone(), grade));
     }
     Ok(grades)

@@ -226,7 +226,7 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
         .into());
     }
     for (id, load) in &recipe.components {
-        catalog.get(id)?;
+        catalog.get(id).map_err(|e| e.at("recipe"))?;
         if !(load.is_finite() && *load >= 0.0) {
             return Err(InputError::OutOfRange {
                 field: format!("recipe: load of {id}"),
@@ -332,19 +332,17 @@ impl Prepared {
             .collect()
     }
 
-    /// Writes the fade plot of `samples` (with touch-up `sessions` and a Monte Carlo's first
-    /// touch-up `band`, days p10, p50, p90) to `path`.
-    #[allow(clippy::too_many_arguments)]
-    fn write_plot(
+    /// The fade plot of `samples` (with touch-up `sessions` and a Monte Carlo's first
+    /// touch-up `band`, days p10, p50, p90), as SVG text.
+    fn plot_svg(
         &self,
-        path: &Path,
         what: &str,
         samples: &[Sample],
         tolerance: f64,
         sessions: &[f64],
         band: Option<(f64, f64, f64)>,
         days: usize,
-    ) -> Result<(), CliError> {
+    ) -> String {
         let curve: Vec<(f64, f64)> = samples.iter().map(|s| (s.day as f64, s.delta_e)).collect();
         let skin = self.table.lab(&self.skin.optics.reflectance());
         let title = format!(
@@ -354,7 +352,7 @@ impl Prepared {
             self.profile.name
         );
         let swatches = yearly_swatches(self, samples, days);
-        let svg = tinct::report::fade_plot_svg(&tinct::report::FadePlot {
+        tinct::report::fade_plot_svg(&tinct::report::FadePlot {
             title: &title,
             curve: &curve,
             tolerance,
@@ -363,9 +361,7 @@ impl Prepared {
             fresh_hex: &self.hex(samples[0].lab),
             skin_hex: &self.hex([skin.l, skin.a, skin.b]),
             first_touch_up_band: band,
-        });
-        tinct::io::write_atomic(path, svg.as_bytes())?;
-        Ok(())
+        })
     }
 
     fn hex(&self, lab: [f64; 3]) -> String {
@@ -517,6 +513,7 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
     let m = p.model(a.common.uv_acceleration)?;
     let samples = m.fade(days);
     let ids = p.ids();
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(out) = &a.output {
         let mut csv = String::from("day,L,a,b,delta_e");
         if p.target.is_some() {
@@ -543,11 +540,18 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
             }
             csv.push('\n');
         }
-        tinct::io::write_atomic(out, csv.as_bytes())?;
+        outputs.push((out.clone(), csv.into_bytes()));
     }
     if let Some(path) = &a.common.plot {
-        p.write_plot(path, "", &samples, a.tolerance, &[], None, days)?;
+        let svg = p.plot_svg("", &samples, a.tolerance, &[], None, days);
+        outputs.push((path.clone(), svg.into_bytes()));
     }
+    // Both outputs or neither.
+    let files: Vec<(&Path, &[u8])> = outputs
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    tinct::io::write_all_atomic(&files)?;
     if a.common.json {
         let mut doc = p.header_json(&m);
         doc["days"] = json!(days);
@@ -656,7 +660,8 @@ pub fn run_schedule(a: ScheduleArgs) -> Result<(), CliError> {
                 (Some(a), Some(b), c) => Some((a, b, c.unwrap_or(days as f64))),
                 _ => None,
             });
-        p.write_plot(path, &what, &samples, a.tolerance, &sessions, band, days)?;
+        let svg = p.plot_svg(&what, &samples, a.tolerance, &sessions, band, days);
+        tinct::io::write_atomic(path, svg.as_bytes())?;
     }
     if a.common.json {
         let mut doc = p.header_json(&m);

@@ -217,6 +217,16 @@ pub fn run(a: Args) -> Result<(), CliError> {
                     },
                 })
             };
+        // A recipe or skin given as a flag is checked here: a bad one is bad input (exit 2),
+        // not a failure of every series.
+        if let Some(r) = &a.recipe {
+            for (id, _) in super::parse_loads(r)? {
+                catalog.get(&id).map_err(|e| e.at("recipe"))?;
+            }
+        }
+        if let (Some(r), Some(sk)) = (&a.recipe, &a.skin) {
+            optic(&catalog, table, r, sk, &a.dot)?;
+        }
         let recipes = per_series(&a.recipe, &a.recipe_column)?;
         let skins = per_series(&a.skin, &a.skin_column)?;
         if recipes.iter().all(Option::is_none) || skins.iter().all(Option::is_none) {
@@ -289,12 +299,18 @@ pub fn run(a: Args) -> Result<(), CliError> {
     // Failures by reason (the reason's text up to its first number).
     let mut reasons: Vec<(String, usize)> = Vec::new();
     for r in rows.iter().filter_map(|r| r.as_ref().err()) {
-        let key: String = r
-            .split(|c: char| c.is_ascii_digit() || c == '-')
-            .next()
-            .unwrap_or(r)
-            .trim()
-            .to_string();
+        // The reason with its numbers as N, so that series failing alike count together.
+        let mut key = String::new();
+        for c in r.chars() {
+            if c.is_ascii_digit() || c == '.' && key.ends_with('N') {
+                if !key.ends_with('N') {
+                    key.push('N');
+                }
+            } else {
+                key.push(c);
+            }
+        }
+        let key = key.trim().to_string();
         match reasons.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
             None => reasons.push((key, 1)),
@@ -312,12 +328,20 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 total - fitted,
                 reasons
                     .iter()
-                    .map(|(k, n)| format!("{n} {k}"))
+                    .map(|(k, n)| format!("{k} ({n})"))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
         }
     );
+    // Nothing fitted: a failed computation, and nothing is written.
+    if fitted == 0 {
+        return Err(CliError {
+            code: EXIT_FAILED,
+            message: format!("no series could be fitted: {summary}"),
+        });
+    }
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(path) = &a.plot {
         let shown: Vec<usize> = (0..total).filter(|i| rows[*i].is_ok()).take(6).collect();
         let ids = id_strings(&df, &a.input, &g, &a.id)?;
@@ -351,9 +375,18 @@ pub fn run(a: Args) -> Result<(), CliError> {
             &a.time,
             if lab.is_some() { "L*" } else { &a.value },
         );
-        tinct::io::write_atomic(path, svg.as_bytes())?;
+        outputs.push((path.clone(), svg.into_bytes()));
     }
     let mut table = parameter_table(&df, &a.input, &g, &rows, &n_points)?;
+    if let Some(out) = &a.output {
+        outputs.push((out.clone(), to_bytes(&mut table, out)?));
+    }
+    // The plot and the table together, or neither.
+    let files: Vec<(&std::path::Path, &[u8])> = outputs
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    tinct::io::write_all_atomic(&files)?;
     if a.json {
         let ids = id_strings(&df, &a.input, &g, &a.id)?;
         let series: Vec<serde_json::Value> = rows
@@ -372,22 +405,12 @@ pub fn run(a: Args) -> Result<(), CliError> {
         if let Some(p) = &pooled {
             doc["pooled_fit"] = json!(p);
         }
-        if let Some(out) = &a.output {
-            tinct::io::write_atomic(out, &to_bytes(&mut table, out)?)?;
-        }
         emit_json(&doc)?;
-    } else if let Some(out) = &a.output {
-        tinct::io::write_atomic(out, &to_bytes(&mut table, out)?)?;
+    } else if a.output.is_some() {
         emit(format!("{summary}\n").as_bytes())?;
     } else {
         emit(&to_bytes(&mut table, std::path::Path::new("stdout.csv"))?)?;
         eprintln!("{summary}");
-    }
-    if fitted == 0 {
-        return Err(CliError {
-            code: EXIT_FAILED,
-            message: format!("no series could be fitted: {summary}"),
-        });
     }
     Ok(())
 }

@@ -124,14 +124,21 @@ pub struct Grouped {
 fn need<'a>(df: &'a DataFrame, path: &Path, name: &str) -> Result<&'a Column, InputError> {
     df.column(name).map_err(|_| InputError::Invalid {
         field: format!("{}: column {name:?}", path.display()),
-        message: format!(
-            "missing (columns: {})",
-            df.get_column_names()
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        message: {
+            // At most a dozen names: a file read with the wrong line ends has thousands.
+            let names = df.get_column_names();
+            let shown: Vec<&str> = names.iter().take(12).map(|c| c.as_str()).collect();
+            let more = names.len().saturating_sub(12);
+            format!(
+                "missing (columns: {}{})",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        },
     })
 }
 

@@ -59,25 +59,66 @@ pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), crate::err
 /// - A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a pipe) is
 ///   written directly, never renamed over: renaming would replace the device node.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
-    let err = |source: std::io::Error| IoError::File {
+    write_all_atomic(&[(path, bytes)])
+}
+
+/// Writes several outputs of one command together: every file is first written in full beside
+/// its target, and only when all of them are written are they renamed into place, so that a
+/// failure leaves none of them (as [`write_atomic`] for each).
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), IoError> {
+    let err = |path: &Path, source: std::io::Error| IoError::File {
         path: path.display().to_string(),
         source,
     };
+    let mut staged: Vec<(std::path::PathBuf, &Path)> = Vec::new();
+    let mut direct: Vec<(&Path, &[u8])> = Vec::new();
+    let unstage = |staged: &[(std::path::PathBuf, &Path)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (path, bytes) in files {
+        match stage(path, bytes) {
+            Ok(Some(tmp)) => staged.push((tmp, path)),
+            Ok(None) => direct.push((path, bytes)),
+            Err(e) => {
+                unstage(&staged);
+                return Err(err(path, e));
+            }
+        }
+    }
+    for (path, bytes) in direct {
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()));
+        if let Err(e) = written {
+            unstage(&staged);
+            return Err(err(path, e));
+        }
+    }
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            unstage(&staged[i..]);
+            return Err(err(path, e));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` into a new file beside `path` with the mode `path` will have, and returns
+/// it; `None` for a target that is not a regular file (written directly instead).
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Option<std::path::PathBuf>> {
     let existing = std::fs::metadata(path).ok();
     if let Some(m) = &existing {
+        if m.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory",
+            ));
+        }
         if !m.is_file() {
-            if m.is_dir() {
-                return Err(err(std::io::Error::new(
-                    std::io::ErrorKind::IsADirectory,
-                    "is a directory",
-                )));
-            }
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(err)?;
-            f.write_all(bytes).map_err(err)?;
-            return f.flush().map_err(err);
+            return Ok(None);
         }
     }
     let dir = match path.parent() {
@@ -87,7 +128,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     // A fresh name beside the target, created as `File::create` creates files (mode from the
     // umask), never over an existing file.
     let mut attempt = 0u32;
-    let (tmp_path, mut file) = loop {
+    let (tmp, mut file) = loop {
         let name = format!(
             ".tinct-{}-{}-{attempt}.tmp",
             std::process::id(),
@@ -105,23 +146,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
                 attempt += 1;
             }
-            Err(e) => return Err(err(e)),
+            Err(e) => return Err(e),
         }
     };
-    let result = (|| {
+    let written = (|| {
         file.write_all(bytes)?;
         file.sync_all()?;
         if let Some(m) = &existing {
-            std::fs::set_permissions(&tmp_path, m.permissions())?;
+            std::fs::set_permissions(&tmp, m.permissions())?;
         }
-        drop(file);
-        std::fs::rename(&tmp_path, path)
+        Ok(())
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp_path);
-        return Err(err(e));
+    match written {
+        Ok(()) => Ok(Some(tmp)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    Ok(())
 }
 
 /// A CSV parser's error as a one-line input error naming the line.
