@@ -468,3 +468,47 @@ fn an_argument_that_is_not_text_is_named() {
         "(the value of --to)",
     );
 }
+
+#[test]
+fn an_exposure_too_small_to_rate_is_refused() {
+    // 1e-306 Mlx h used to give a photodegradation constant of NaN in a catalog entry.
+    use tinct::calibrate::input::parse_exposure;
+    assert!(parse_exposure("exposure", "1e-306").is_err());
+    assert!(parse_exposure("exposure", "1e7").is_err());
+    assert_eq!(parse_exposure("exposure", "0").unwrap(), Some(0.0));
+    assert_eq!(parse_exposure("exposure", "12.5").unwrap(), Some(12.5));
+}
+
+#[cfg(feature = "tables")]
+#[test]
+fn fit_refuses_numbers_no_measurement_has() {
+    // A time of 1e308 wrote NaN into the plot; an amount of 1e200 printed inf for the SSE and
+    // called the series fitted.
+    let dir = tempfile::tempdir().unwrap();
+    for (col, bad) in [("t", "1e308"), ("amount", "1e200")] {
+        let input = dir.path().join(format!("{col}.csv"));
+        let mut text = String::from("series,t,amount\n");
+        for k in 0..6 {
+            let t = if col == "t" && k == 3 {
+                bad.to_string()
+            } else {
+                k.to_string()
+            };
+            let v = if col == "amount" && k == 2 {
+                bad.to_string()
+            } else {
+                format!("{}", (-0.1 * f64::from(k)).exp())
+            };
+            text.push_str(&format!("1,{t},{v}\n"));
+        }
+        std::fs::write(&input, text).unwrap();
+        fails_with(
+            tinct()
+                .arg("fit")
+                .arg(&input)
+                .args(["--time", "t", "--value", "amount", "--plot"])
+                .arg(dir.path().join("p.svg")),
+            &format!("column \"{col}\""),
+        );
+    }
+}

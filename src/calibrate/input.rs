@@ -89,11 +89,13 @@ pub fn parse_exposure(field: &str, text: &str) -> Result<Option<f64>, InputError
         let n = t.strip_suffix("mlxh").unwrap_or(&t);
         n.trim().parse().map_err(|_| bad())?
     };
-    if !(v.is_finite() && v >= 0.0) {
+    // 0 is the unexposed sample; a real exposure is at least a thousandth of a lux hour short
+    // of nothing (a rate from less would overflow) and no rating uses a million Mlx h.
+    if !(v.is_finite() && (v == 0.0 || (1e-6..=1e6).contains(&v))) {
         return Err(InputError::OutOfRange {
             field: field.to_string(),
             value: v,
-            expected: "an exposure of at least 0".into(),
+            expected: "0 (unexposed) or 1e-6 to 1e6 Mlx h".into(),
         });
     }
     Ok(Some(v))

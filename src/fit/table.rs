@@ -148,10 +148,26 @@ fn numbers(df: &DataFrame, path: &Path, name: &str) -> Result<Vec<f64>, InputErr
         .cast(&DataType::Float64)
         .map_err(|e| polars_error(path, e))?;
     let ca = c.f64().map_err(|e| polars_error(path, e))?.rechunk();
-    Ok((0..ca.len())
+    let v: Vec<f64> = (0..ca.len())
         .map(|i| ca.get(i).unwrap_or(f64::NAN))
-        .collect())
+        .collect();
+    // Times, amounts and colours are far below 1e9; beyond it sums of squares overflow.
+    if let Some((row, x)) = v
+        .iter()
+        .enumerate()
+        .find(|(_, x)| x.is_infinite() || x.abs() > MAX_VALUE)
+    {
+        return Err(InputError::OutOfRange {
+            field: format!("{}: row {}, column {name:?}", path.display(), row + 1),
+            value: *x,
+            expected: "at most 1e9 in size".into(),
+        });
+    }
+    Ok(v)
 }
+
+/// Largest magnitude of a number in a measurement table.
+pub const MAX_VALUE: f64 = 1e9;
 
 /// Groups a table into series.
 ///
