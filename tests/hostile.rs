@@ -512,3 +512,59 @@ fn fit_refuses_numbers_no_measurement_has() {
         );
     }
 }
+
+#[test]
+fn dash_is_standard_output() {
+    // `--output -` prints instead of writing a file named "-".
+    let dir = tempfile::tempdir().unwrap();
+    let out = tinct()
+        .current_dir(dir.path())
+        .args(["delta-e", "--input"])
+        .arg(data_path("ciede2000_sharma.csv"))
+        .args(["--output", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("L1,a1,b1"));
+    let fade = tinct()
+        .current_dir(dir.path())
+        .args([
+            "fade",
+            "--recipe",
+            "carbon-black:1",
+            "--skin",
+            "fitzpatrick:II",
+            "--years",
+            "0.1",
+            "--output",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(fade.status.success());
+    assert!(String::from_utf8_lossy(&fade.stdout).starts_with("day,L,a,b,delta_e"));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn a_calibrated_entry_redirected_to_a_file_loads() {
+    // `tinct calibrate ... > entry.toml`: the entry alone on stdout, the summary on stderr.
+    let dir = tempfile::tempdir().unwrap();
+    let out = tinct()
+        .args(["calibrate", "optical"])
+        .arg(data_path("drawdowns_pr101_synthetic.cgats"))
+        .args(["--pigment", "my-red"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("calibrated my-red"));
+    let entry = dir.path().join("entry.toml");
+    std::fs::write(&entry, &out.stdout).unwrap();
+    let listed = tinct()
+        .args(["pigments", "--catalog"])
+        .arg(&entry)
+        .output()
+        .unwrap();
+    assert!(listed.status.success());
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("my-red"));
+}

@@ -93,8 +93,14 @@ pub struct LightArgs {
 
 pub fn run(c: Calibrate) -> Result<(), CliError> {
     match c {
-        Calibrate::Optical(a) => optical(a),
-        Calibrate::Lightfastness(a) => lightfastness(a),
+        Calibrate::Optical(mut a) => {
+            super::dash_is_stdout(&mut a.common.output);
+            optical(a)
+        }
+        Calibrate::Lightfastness(mut a) => {
+            super::dash_is_stdout(&mut a.common.output);
+            lightfastness(a)
+        }
     }
 }
 
@@ -227,6 +233,18 @@ fn text_array(items: &[String]) -> toml::Value {
         .into()
 }
 
+/// The summary `s` on stdout after an entry written to a file, or on stderr after the entry
+/// `text` printed on stdout.
+fn summary_and_entry(s: &str, text: &str, entry_on_stdout: bool) -> Result<(), CliError> {
+    if entry_on_stdout {
+        emit(format!("{text}\n").as_bytes())?;
+        eprint!("{s}");
+        Ok(())
+    } else {
+        emit(s.as_bytes())
+    }
+}
+
 fn write_entry(entry: &EntryOut, a: &Common, header: &str) -> Result<String, CliError> {
     let body = toml::to_string(entry).map_err(|e| InputError::Invalid {
         field: "entry".into(),
@@ -348,11 +366,9 @@ fn optical(a: OpticalArgs) -> Result<(), CliError> {
             "input_sha256": l.sha256, "output": c.output,
         }));
     }
+    // Without --output the entry alone goes to stdout (`> entry.toml` gives a loadable
+    // entry) and the summary to stderr.
     let mut s = String::new();
-    if c.output.is_none() {
-        s.push_str(&text);
-        s.push('\n');
-    }
     let (worst_band, worst_rms) = fit
         .residual_rms
         .iter()
@@ -375,7 +391,7 @@ fn optical(a: OpticalArgs) -> Result<(), CliError> {
     for w in &warnings {
         s.push_str(&format!("warning: {w}\n"));
     }
-    emit(s.as_bytes())
+    summary_and_entry(&s, &text, c.output.is_none())
 }
 
 fn lightfastness(a: LightArgs) -> Result<(), CliError> {
@@ -481,11 +497,9 @@ fn lightfastness(a: LightArgs) -> Result<(), CliError> {
             "white": white_how, "warnings": warnings, "input_sha256": l.sha256, "output": c.output,
         }));
     }
+    // Without --output the entry alone goes to stdout (`> entry.toml` gives a loadable
+    // entry) and the summary to stderr.
     let mut s = String::new();
-    if c.output.is_none() {
-        s.push_str(&text);
-        s.push('\n');
-    }
     s.push_str(&format!(
         "{}: photodegradation {} per Mlx h (95 % {} to {}), Blue Wool {} equivalent, from {} \
          exposed samples{}\n",
@@ -502,5 +516,5 @@ fn lightfastness(a: LightArgs) -> Result<(), CliError> {
     for w in &warnings {
         s.push_str(&format!("warning: {w}\n"));
     }
-    emit(s.as_bytes())
+    summary_and_entry(&s, &text, c.output.is_none())
 }

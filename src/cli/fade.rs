@@ -514,6 +514,8 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
     let samples = m.fade(days);
     let ids = p.ids();
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    // `--output -`: the CSV on stdout, in place of the report.
+    let mut stdout_csv: Option<String> = None;
     if let Some(out) = &a.output {
         let mut csv = String::from("day,L,a,b,delta_e");
         if p.target.is_some() {
@@ -540,7 +542,11 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
             }
             csv.push('\n');
         }
-        outputs.push((out.clone(), csv.into_bytes()));
+        if out.as_path() == Path::new("-") {
+            stdout_csv = Some(csv);
+        } else {
+            outputs.push((out.clone(), csv.into_bytes()));
+        }
     }
     if let Some(path) = &a.common.plot {
         let svg = p.plot_svg("", &samples, a.tolerance, &[], None, days);
@@ -552,6 +558,9 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
         .map(|(p, b)| (p.as_path(), b.as_slice()))
         .collect();
     tinct::io::write_all_atomic(&files)?;
+    if let Some(csv) = stdout_csv {
+        return emit(csv.as_bytes());
+    }
     if a.common.json {
         let mut doc = p.header_json(&m);
         doc["days"] = json!(days);

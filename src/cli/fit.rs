@@ -122,7 +122,8 @@ fn pooled_rows(
     Ok((rows, Some(p)))
 }
 
-pub fn run(a: Args) -> Result<(), CliError> {
+pub fn run(mut a: Args) -> Result<(), CliError> {
+    super::dash_is_stdout(&mut a.output);
     let mut inputs = vec![a.input.clone()];
     inputs.extend(a.catalog.iter().cloned());
     let outputs: Vec<&std::path::Path> = a

@@ -182,7 +182,7 @@ pub fn emit(bytes: &[u8]) -> Result<(), CliError> {
 
 /// Writes a table to `--output` atomically, or to stdout. The output may not be an input.
 pub fn write_table(output: Option<&Path>, inputs: &[&Path], bytes: &[u8]) -> Result<(), CliError> {
-    match output {
+    match output.filter(|p| *p != Path::new("-")) {
         Some(path) => {
             tinct::io::check_not_input(path, inputs)?;
             tinct::io::write_atomic(path, bytes)?;
@@ -211,6 +211,14 @@ pub fn guard_outputs(
         tinct::io::check_not_input(out, &refs)?;
     }
     Ok(())
+}
+
+/// `--output -` means standard output, as the tools users know have it: the option is cleared
+/// so that the command prints where it would without one.
+pub fn dash_is_stdout(output: &mut Option<std::path::PathBuf>) {
+    if output.as_deref() == Some(Path::new("-")) {
+        *output = None;
+    }
 }
 
 /// A JSON document on stdout.
