@@ -568,3 +568,58 @@ fn a_calibrated_entry_redirected_to_a_file_loads() {
     assert!(listed.status.success());
     assert!(String::from_utf8_lossy(&listed.stdout).contains("my-red"));
 }
+
+#[test]
+fn pictures_are_svg_and_say_what_they_show() {
+    let dir = tempfile::tempdir().unwrap();
+    // A bitmap name is refused rather than filled with SVG text.
+    for (cmd, flag) in [
+        (
+            vec![
+                "appear",
+                "--pigment",
+                "carbon-black:1",
+                "--skin",
+                "fitzpatrick:II",
+            ],
+            "--swatch",
+        ),
+        (
+            vec![
+                "fade",
+                "--recipe",
+                "carbon-black:1",
+                "--skin",
+                "fitzpatrick:II",
+            ],
+            "--plot",
+        ),
+    ] {
+        let png = dir.path().join("x.png");
+        fails_with(tinct().args(&cmd).arg(flag).arg(&png), "tinct draws SVG");
+        assert!(!png.exists());
+    }
+    // match's swatch names each recipe as it is mixed, not only its rank.
+    let svg = dir.path().join("m.svg");
+    let out = tinct()
+        .args([
+            "match",
+            "--skin",
+            "fitzpatrick:III",
+            "--target",
+            "lab(55 2 8)",
+            "--top",
+            "2",
+            "--swatch",
+        ])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("ink : diluent 1:") && text.contains("#1 dE00"),
+        "{text}"
+    );
+    assert!(text.contains(">target</text>"));
+}

@@ -92,6 +92,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let table = WeightingTable::for_grid(viewing);
     if let Some(out) = &a.swatch {
         super::guard_outputs(&[out.as_path()], &a.catalog, &[&a.skin.skin])?;
+        super::check_svg("swatch", out)?;
     }
     let catalog = load_catalog(&a.catalog)?;
     if a.pigments.is_empty() && a.dilutions.is_empty() {

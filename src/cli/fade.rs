@@ -507,6 +507,9 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
     for out in a.output.iter().chain(&a.common.plot) {
         check_output(out, &a.common)?;
     }
+    if let Some(p) = &a.common.plot {
+        super::check_svg("plot", p)?;
+    }
     let days = parse_years("years", a.years)?;
     check_tolerance(a.tolerance)?;
     let p = prepare(&a.common)?;
@@ -614,6 +617,7 @@ fn check_output(path: &Path, a: &Common) -> Result<(), CliError> {
 
 pub fn run_schedule(a: ScheduleArgs) -> Result<(), CliError> {
     if let Some(out) = &a.common.plot {
+        super::check_svg("plot", out)?;
         check_output(out, &a.common)?;
     }
     let days = parse_years("years", a.years)?;

@@ -124,6 +124,9 @@ fn pooled_rows(
 
 pub fn run(mut a: Args) -> Result<(), CliError> {
     super::dash_is_stdout(&mut a.output);
+    if let Some(p) = &a.plot {
+        super::check_svg("plot", p)?;
+    }
     let mut inputs = vec![a.input.clone()];
     inputs.extend(a.catalog.iter().cloned());
     let outputs: Vec<&std::path::Path> = a

@@ -191,6 +191,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     if let Some(out) = &a.swatch {
         let scar = a.aim.scar_skin.as_deref().unwrap_or("");
         super::guard_outputs(&[out.as_path()], &a.choice.inputs(), &[&a.skin.skin, scar])?;
+        super::check_svg("swatch", out)?;
     }
     let (catalog, ids) = a.choice.catalog()?;
     let pigments = super::args::PigmentArgs::chosen(&catalog, &ids)?;
@@ -301,15 +302,28 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let tolerance = a.tolerance.unwrap_or(tinct::formulate::DEFAULT_TOLERANCE);
     let reached = best <= tolerance;
     if let Some(path) = &a.swatch {
+        let r1 = |v: f64| (v * 10.0).round() / 10.0;
         let dots: Vec<(String, String)> = std::iter::once((
-            format!("target {}", format_lab(target)),
+            format!(
+                "target\n{}",
+                format_lab(Lab::new(r1(target.l), r1(target.a), r1(target.b)))
+            ),
             xyz_to_srgb(lab_to_xyz(target, table.white()), table.white()).hex(),
         ))
         .chain(shown.iter().enumerate().map(|(i, e)| {
-            (
-                format!("#{} dE00 {}", i + 1, fmt_num(e.delta_e, 2)),
-                e.srgb.clone(),
-            )
+            // The recipe as it is mixed, one pigment a line, and its dilution.
+            let mut label = format!("#{} dE00 {}", i + 1, fmt_num(e.delta_e, 2));
+            for (id, w, p) in &e.loads {
+                match p {
+                    Some(k) if *k > 0 => label.push_str(&format!("\n{k} {id}")),
+                    Some(_) => {}
+                    None => label.push_str(&format!("\n{id} {} g/m^2", fmt_num(*w, 3))),
+                }
+            }
+            if let Some(n) = e.diluent_parts {
+                label.push_str(&format!("\nink : diluent 1:{}", fmt_num(n, 1)));
+            }
+            (label, e.srgb.clone())
         }))
         .collect();
         let svg = tinct::report::dots_on_skin_svg(

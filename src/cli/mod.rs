@@ -213,6 +213,26 @@ pub fn guard_outputs(
     Ok(())
 }
 
+/// A picture's path must name an SVG file: tinct draws SVG, and SVG text in a `.png` would be
+/// a broken file under a promising name.
+pub fn check_svg(flag: &str, path: &Path) -> Result<(), InputError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("svg") => Ok(()),
+        _ => Err(InputError::Invalid {
+            field: flag.into(),
+            message: format!(
+                "{}: tinct draws SVG; name the file .svg (convert it with any SVG tool, e.g. \
+                 rsvg-convert, for a bitmap)",
+                path.display()
+            ),
+        }),
+    }
+}
+
 /// `--output -` means standard output, as the tools users know have it: the option is cleared
 /// so that the command prints where it would without one.
 pub fn dash_is_stdout(output: &mut Option<std::path::PathBuf>) {

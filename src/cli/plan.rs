@@ -149,6 +149,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             &a.choice.inputs(),
             &[&a.exposure, &a.skin.skin, &a.aftercare, scar],
         )?;
+        super::check_svg("plot", out)?;
     }
     let interval = parse_interval(&a.interval)?;
     InputError::check_range("tolerance", a.tolerance, 1e-9, 1e9, "a dE00 above 0")?;

@@ -10,7 +10,7 @@ fn esc(s: &str) -> String {
 
 /// A swatch of dots on skin: a large field of the skin's colour with each dot as a disc on it,
 /// labelled underneath, at a size that can be judged on a screen (sRGB, clipped colours as
-/// displayed). `dots` are (label, `#rrggbb`).
+/// displayed). `dots` are (label, `#rrggbb`); a label's lines are split at `\n`.
 pub fn dots_on_skin_svg(
     title: &str,
     skin_hex: &str,
@@ -20,7 +20,13 @@ pub fn dots_on_skin_svg(
     let n = dots.len().max(1);
     let cell = 220;
     let width = (cell * n + 40).max(560);
-    let height = 330;
+    let lines = dots
+        .iter()
+        .map(|(l, _)| l.lines().count())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let height = 312 + 18 * lines;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
          viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"14\">\n\
@@ -35,14 +41,23 @@ pub fn dots_on_skin_svg(
     for (i, (label, hex)) in dots.iter().enumerate() {
         let cx = left + cell * i + cell / 2;
         out.push_str(&format!(
-            "<circle cx=\"{cx}\" cy=\"150\" r=\"70\" fill=\"{hex}\"/>\n\
-             <text x=\"{cx}\" y=\"284\" text-anchor=\"middle\">{}</text>\n\
-             <text x=\"{cx}\" y=\"302\" text-anchor=\"middle\" fill=\"#555555\">{hex}</text>\n",
-            esc(label)
+            "<circle cx=\"{cx}\" cy=\"150\" r=\"70\" fill=\"{hex}\"/>\n"
+        ));
+        let mut y = 284;
+        for line in label.lines() {
+            out.push_str(&format!(
+                "<text x=\"{cx}\" y=\"{y}\" text-anchor=\"middle\">{}</text>\n",
+                esc(line)
+            ));
+            y += 18;
+        }
+        out.push_str(&format!(
+            "<text x=\"{cx}\" y=\"{y}\" text-anchor=\"middle\" fill=\"#555555\">{hex}</text>\n"
         ));
     }
     out.push_str(&format!(
-        "<text x=\"20\" y=\"322\" fill=\"#555555\">skin: {} {skin_hex}</text>\n</svg>\n",
+        "<text x=\"20\" y=\"{}\" fill=\"#555555\">skin: {} {skin_hex}</text>\n</svg>\n",
+        height - 8,
         esc(skin_label)
     ));
     out
