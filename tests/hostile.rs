@@ -623,3 +623,240 @@ fn pictures_are_svg_and_say_what_they_show() {
     );
     assert!(text.contains(">target</text>"));
 }
+
+/// Values a hostile user types where a number goes.
+const NUMBERS: [&str; 16] = [
+    "nan",
+    "inf",
+    "-inf",
+    "1e308",
+    "-1e308",
+    "5e-324",
+    "0",
+    "-0",
+    "1e-300",
+    "18446744073709551615",
+    "abc",
+    "",
+    "1e9",
+    "0.5",
+    "3",
+    "-7",
+];
+
+/// Colours a hostile user types.
+const COLOURS: [&str; 10] = [
+    "lab(1e308 0 0)",
+    "lab(nan 0 0)",
+    "lch(50 20 1e307turn)",
+    "lab(50 2)",
+    "#12345",
+    "rgb(300 -5 1e9)",
+    "oklch(2 5 nonsense)",
+    "color(xyz 1 2)",
+    "lab(50 2 8) / 0.5",
+    "",
+];
+
+/// Every subcommand's base invocation and the flags whose values are replaced, one at a time.
+fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
+    vec![
+        (vec!["convert", "lab(52 8 14)", "--to", "oklch"], vec![]),
+        (
+            vec![
+                "appear",
+                "--pigment",
+                "carbon-black:1",
+                "--skin",
+                "fitzpatrick:II",
+            ],
+            vec![
+                "--depth",
+                "--thickness",
+                "--dot-diameter",
+                "--cluster-um",
+                "--cluster-fill",
+                "--coverage",
+                "--skin-tolerance",
+            ],
+        ),
+        (
+            vec![
+                "match",
+                "--skin",
+                "fitzpatrick:II",
+                "--target",
+                "lab(50 2 8)",
+                "--pigments",
+                "carbon-black,iron-oxide-red",
+                "--top",
+                "2",
+            ],
+            vec![
+                "--tolerance",
+                "--parts",
+                "--max-pigments",
+                "--coverage",
+                "--years",
+                "--top",
+                "--hair-tolerance",
+            ],
+        ),
+        (
+            vec![
+                "fade",
+                "--recipe",
+                "carbon-black:1",
+                "--skin",
+                "fitzpatrick:II",
+                "--years",
+                "0.3",
+            ],
+            vec![
+                "--years",
+                "--tolerance",
+                "--age",
+                "--epidermal-share",
+                "--clearance",
+                "--uv-acceleration",
+            ],
+        ),
+        (
+            vec![
+                "schedule",
+                "--recipe",
+                "carbon-black:10",
+                "--skin",
+                "fitzpatrick:II",
+                "--years",
+                "1",
+                "--runs",
+                "5",
+            ],
+            vec![
+                "--years",
+                "--tolerance",
+                "--runs",
+                "--seed",
+                "--clearance",
+                "--age",
+            ],
+        ),
+        (
+            vec![
+                "plan",
+                "--skin",
+                "fitzpatrick:II",
+                "--hair",
+                "black",
+                "--pigments",
+                "carbon-black",
+                "--runs",
+                "0",
+                "--years",
+                "1",
+            ],
+            vec![
+                "--sessions",
+                "--tolerance",
+                "--touch-up-tolerance",
+                "--years",
+                "--runs",
+                "--clearance",
+                "--parts",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn a_generated_corpus_of_bad_input_never_crashes_the_binary() {
+    // Issue 15's promise over every subcommand above: for each flag, every hostile number, and
+    // every hostile colour where a colour goes; no panic, no hang, exit 0, 1 or 2, one line per
+    // error, and no NaN or infinity in what is printed.
+    let mut runs = 0;
+    let mut outcomes = [0usize; 3];
+    let mut check = |args: Vec<String>| {
+        let out = tinct()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{args:?}: exit {code:?} (killed or crashed): {err}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("internal error"),
+            "{args:?}: {err}"
+        );
+        if code != Some(0) {
+            assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+            assert!(err.len() <= 700, "{args:?}: {} bytes", err.len());
+        }
+        let bad = |w: &str| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+            w.eq_ignore_ascii_case("nan") || w == "inf" || w == "-inf" || w.contains(":inf")
+        };
+        assert!(
+            !text.split_whitespace().any(bad) && !text.contains("NaN"),
+            "{args:?} printed a non-finite number:\n{text}"
+        );
+        runs += 1;
+        outcomes[code.unwrap() as usize] += 1;
+    };
+    for (base, flags) in corpus_commands() {
+        for flag in &flags {
+            for v in NUMBERS {
+                let mut args: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+                // Replace the flag's value where the base sets it, else add it.
+                match args.iter().position(|a| a == flag) {
+                    Some(i) => args[i + 1] = v.to_string(),
+                    None => {
+                        args.push(flag.to_string());
+                        args.push(v.to_string());
+                    }
+                }
+                // `--flag=-7` keeps a negative value a value.
+                if let Some(i) = args.iter().position(|a| a == flag) {
+                    let joined = format!("{}={}", args[i], args[i + 1]);
+                    args.splice(i..i + 2, [joined]);
+                }
+                check(args);
+            }
+        }
+    }
+    for c in COLOURS {
+        check(vec!["convert".into(), format!("--to=lab"), c.into()]);
+        check(
+            [
+                "match",
+                "--skin",
+                "fitzpatrick:II",
+                "--pigments",
+                "carbon-black",
+                "--top",
+                "1",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([format!("--target={c}")])
+            .collect(),
+        );
+        check(
+            ["appear", "--pigment", "carbon-black:1"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain([format!("--skin={c}")])
+                .collect(),
+        );
+    }
+    eprintln!(
+        "generated corpus: {runs} runs; exit 0: {}, 1: {}, 2: {}",
+        outcomes[0], outcomes[1], outcomes[2]
+    );
+    assert!(runs > 500);
+}
