@@ -264,7 +264,19 @@ pub fn check_series(s: &Series, kind: Kind) -> Result<(), String> {
             .zip(&s.y)
             .find(|(t, y)| !t.is_finite() || !y.is_finite())
     {
-        return Err(format!("not a number at time {t} (value {y})"));
+        // Say which is missing without printing a non-finite number.
+        return Err(if t.is_finite() {
+            format!("a missing or non-numeric value at time {t}")
+        } else {
+            format!(
+                "a missing or non-numeric time (value {})",
+                if y.is_finite() {
+                    y.to_string()
+                } else {
+                    "missing too".into()
+                }
+            )
+        });
     }
     let mut sorted = s.t.clone();
     sorted.sort_by(f64::total_cmp);
