@@ -197,7 +197,10 @@ fn a_file_with_broken_series_fits_the_good_ones_and_says_why() {
     let e: Vec<Option<&str>> = (0..errors.len()).map(|i| errors.get(i)).collect();
     assert_eq!(e[0], None);
     assert!(e[1].unwrap().contains("2 points"), "{e:?}");
-    assert!(e[2].unwrap().contains("non-numeric value at time 30"), "{e:?}");
+    assert!(
+        e[2].unwrap().contains("non-numeric value at time 30"),
+        "{e:?}"
+    );
     assert!(e[3].unwrap().contains("duplicate time 30"), "{e:?}");
     // JSON for small runs.
     let v = json_of(

@@ -927,7 +927,7 @@ fn a_generated_corpus_of_malformed_files_never_crashes_the_binary() {
         (
             "drawdowns.cgats",
             std::fs::read(data_path("drawdowns_pr101_synthetic.cgats")).unwrap(),
-            vec!["calibrate", "optical", "{}", "--pigment", "p"],
+            vec!["calibrate", "optical", "{}", "--pigment", "my-red"],
         ),
         (
             "entry.toml",
@@ -1036,4 +1036,41 @@ fn a_generated_corpus_of_malformed_files_never_crashes_the_binary() {
         }
     }
     eprintln!("generated file corpus: {runs} runs");
+}
+
+#[test]
+fn cgats_as_argyllcms_writes_it_is_read() {
+    // ArgyllCMS names its spectral fields SPEC_380, spectrophotometer software SPECTRAL_380.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data_path("drawdowns_pr101_synthetic.cgats"))
+        .unwrap()
+        .replace("SPECTRAL_", "SPEC_");
+    let path = dir.path().join("argyll.ti3");
+    std::fs::write(&path, text).unwrap();
+    let run = |p: &std::path::Path| {
+        tinct()
+            .args(["calibrate", "optical"])
+            .arg(p)
+            .args(["--pigment", "my-red"])
+            .output()
+            .unwrap()
+    };
+    let (argyll, plain) = (
+        run(&path),
+        run(&data_path("drawdowns_pr101_synthetic.cgats")),
+    );
+    assert!(
+        argyll.status.success(),
+        "{}",
+        String::from_utf8_lossy(&argyll.stderr)
+    );
+    // The same entry but for the provenance line naming the file.
+    let body = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.contains("sha256") && !l.contains("input"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&argyll), body(&plain));
 }

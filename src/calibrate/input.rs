@@ -1,5 +1,6 @@
 //! Calibration measurements: a CSV with descriptive columns and one column per wavelength, or
-//! CGATS.17 text as spectrophotometer software writes it (SPECTRAL_380 ... fields).
+//! CGATS.17 text as spectrophotometer software writes it (SPECTRAL_380 ... fields, or SPEC_380
+//! as ArgyllCMS writes them).
 //!
 //! Descriptive fields (case-insensitive; in CGATS the same names as data-format fields, with
 //! SAMPLE_ID for the id):
@@ -52,6 +53,8 @@ fn wavelength_of(name: &str) -> Option<f64> {
         .strip_prefix("spectral_nm_")
         .or_else(|| t.strip_prefix("spectral_nm"))
         .or_else(|| t.strip_prefix("spectral_"))
+        // ArgyllCMS (spotread, chartread) writes SPEC_380.
+        .or_else(|| t.strip_prefix("spec_"))
         .or_else(|| t.strip_prefix("nm"))
         .or_else(|| t.strip_prefix('r'))
         .unwrap_or(&t);
@@ -147,7 +150,8 @@ fn build(
     if bands.len() < 2 {
         return Err(InputError::Invalid {
             field: format!("{origin}: header"),
-            message: "no wavelength columns (380, 380nm, R380 or SPECTRAL_380 ...)".into(),
+            message: "no wavelength columns (380, 380nm, R380, SPECTRAL_380 or SPEC_380 ...)"
+                .into(),
         });
     }
     let wavelengths: Vec<f64> = bands.iter().map(|b| b.1).collect();
