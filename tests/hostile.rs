@@ -1074,3 +1074,58 @@ fn cgats_as_argyllcms_writes_it_is_read() {
     };
     assert_eq!(body(&argyll), body(&plain));
 }
+
+#[test]
+fn dash_is_standard_input() {
+    let pairs = std::fs::read(data_path("ciede2000_sharma.csv")).unwrap();
+    let from_stdin = tinct()
+        .args(["delta-e", "--input", "-"])
+        .write_stdin(pairs)
+        .output()
+        .unwrap();
+    let from_file = tinct()
+        .args(["delta-e", "--input"])
+        .arg(data_path("ciede2000_sharma.csv"))
+        .output()
+        .unwrap();
+    assert!(from_stdin.status.success());
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+    let medium = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/examples/skin_black_dot.toml"),
+    )
+    .unwrap();
+    let optics = tinct()
+        .args(["optics", "-"])
+        .write_stdin(medium)
+        .output()
+        .unwrap();
+    assert!(
+        optics.status.success(),
+        "{}",
+        String::from_utf8_lossy(&optics.stderr)
+    );
+}
+
+#[cfg(feature = "tables")]
+#[test]
+fn fit_reads_csv_from_standard_input() {
+    let series: String = std::fs::read_to_string(data_path("fade_series_1000_long.csv"))
+        .unwrap()
+        .lines()
+        .take(41)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let out = tinct()
+        .args([
+            "fit", "-", "--time", "t_months", "--value", "amount", "--model", "mono",
+        ])
+        .write_stdin(series)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fitted 5 of 5 series"));
+}

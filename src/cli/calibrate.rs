@@ -129,7 +129,11 @@ fn load(a: &Common) -> Result<Loaded, CliError> {
         }
     }
     let bytes = tinct::io::read_file(&a.input)?;
-    let origin = a.input.display().to_string();
+    let origin = if a.input.as_path() == Path::new("-") {
+        "standard input".to_string()
+    } else {
+        a.input.display().to_string()
+    };
     let samples = read(&bytes, &origin, a.percent)?;
     let sha256 = Sha256::digest(&bytes)
         .iter()

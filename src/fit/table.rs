@@ -71,6 +71,27 @@ pub fn read(path: &Path) -> Result<DataFrame, InputError> {
             message: format!("not a readable Parquet file ({})", panic_text(&payload)),
         })?
         .map_err(|e| polars_error(path, e))
+    } else if path == Path::new("-") {
+        // Standard input, CSV (Parquet needs a file name).
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|e| {
+            InputError::Invalid {
+                field: "standard input".into(),
+                message: e.to_string(),
+            }
+        })?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(10_000))
+                .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+                .finish()
+        }))
+        .map_err(|payload| InputError::Invalid {
+            field: "standard input".into(),
+            message: format!("not readable CSV ({})", panic_text(&payload)),
+        })?
+        .map_err(|e| polars_error(path, e))
     } else {
         if !path.is_file() {
             return Err(InputError::Invalid {

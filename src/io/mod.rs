@@ -24,8 +24,18 @@ pub enum IoError {
     },
 }
 
-/// Reads a whole file, naming it in the error.
+/// Reads a whole file, naming it in the error; `-` is standard input.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, IoError> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|source| {
+            IoError::File {
+                path: "standard input".into(),
+                source,
+            }
+        })?;
+        return Ok(bytes);
+    }
     std::fs::read(path).map_err(|source| IoError::File {
         path: path.display().to_string(),
         source,
