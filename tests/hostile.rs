@@ -1129,3 +1129,34 @@ fn fit_reads_csv_from_standard_input() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("fitted 5 of 5 series"));
 }
+
+#[test]
+fn shell_completions_and_a_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = tinct().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("plan") && text.contains("schedule"),
+            "{shell}"
+        );
+        if shell == "bash" {
+            // The script parses in bash.
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("tinct.bash");
+            std::fs::write(&path, &text).unwrap();
+            if let Ok(s) = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&path)
+                .status()
+            {
+                assert!(s.success(), "bash -n rejects the completions");
+            }
+        }
+    }
+    fails_with(tinct().args(["completions", "tcsh"]), "shell");
+    let man = tinct().arg("man").output().unwrap();
+    assert!(man.status.success());
+    let text = String::from_utf8(man.stdout).unwrap();
+    assert!(text.contains(".TH tinct 1") && text.contains("plan"));
+}

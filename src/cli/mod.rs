@@ -126,6 +126,18 @@ pub enum Command {
     /// written as catalog entries for --catalog.
     #[command(subcommand)]
     Calibrate(calibrate::Calibrate),
+    /// Shell completions on stdout: bash, zsh, fish, elvish or powershell.
+    ///
+    /// Example: tinct completions bash > ~/.local/share/bash-completion/completions/tinct
+    Completions {
+        /// The shell.
+        #[arg(value_name = "SHELL")]
+        shell: String,
+    },
+    /// The manual page (roff) on stdout.
+    ///
+    /// Example: tinct man > tinct.1 && man ./tinct.1
+    Man,
 }
 
 /// Illuminant and observer flags shared by the subcommands.
@@ -164,7 +176,33 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Calibrate(c) => calibrate::run(c),
         Command::Match(a) => match_cmd::run(a),
         Command::Plan(a) => plan::run(a),
+        Command::Completions { shell } => completions(&shell),
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| CliError {
+                    code: EXIT_FAILED,
+                    message: format!("man page: {e}"),
+                })?;
+            emit(&out)
+        }
     }
+}
+
+/// Shell completions for `shell`, generated from the argument definitions.
+fn completions(shell: &str) -> Result<(), CliError> {
+    use clap_complete::Shell;
+    let sh: Shell = shell.parse().map_err(|_| InputError::Unknown {
+        field: "shell".into(),
+        kind: "shell",
+        value: shell.to_string(),
+        known: "bash, zsh, fish, elvish, powershell".into(),
+    })?;
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(sh, &mut cmd, "tinct", &mut out);
+    emit(&out)
 }
 
 /// Writes to stdout; a closed pipe (`tinct ... | head`) is not an error.
