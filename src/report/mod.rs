@@ -433,15 +433,22 @@ pub fn fit_plot_svg(panels: &[FitPanel], x_label: &str, y_label: &str) -> String
     let (pw, ph) = (340.0, 220.0);
     let cols = panels.len().clamp(1, 2);
     let rows = panels.len().div_ceil(2).max(1);
-    let (w, h) = (pw * cols as f64 + 20.0, ph * rows as f64 + 20.0);
+    let legend = 26.0;
+    let (w, h) = (pw * cols as f64 + 20.0, ph * rows as f64 + 20.0 + legend);
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
          viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"12\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n\
+         <circle cx=\"24\" cy=\"17\" r=\"3.5\" fill=\"#c0392b\"/>\
+         <text x=\"32\" y=\"21\">measured</text>\n\
+         <path d=\"M100 17 H124\" stroke=\"#1b4f72\" stroke-width=\"2\"/>\
+         <text x=\"130\" y=\"21\">fitted model</text>\n\
+         <rect x=\"220\" y=\"11\" width=\"24\" height=\"12\" fill=\"#aed6f1\"/>\
+         <text x=\"250\" y=\"21\">95 % band of the fitted curve</text>\n"
     );
     for (i, p) in panels.iter().enumerate() {
         let ox = 10.0 + pw * (i % 2) as f64;
-        let oy = 10.0 + ph * (i / 2) as f64;
+        let oy = 10.0 + legend + ph * (i / 2) as f64;
         let (l, r, t, b) = (ox + 50.0, ox + pw - 15.0, oy + 25.0, oy + ph - 35.0);
         let xs = p
             .points
@@ -471,27 +478,42 @@ pub fn fit_plot_svg(panels: &[FitPanel], x_label: &str, y_label: &str) -> String
             "<text x=\"{l}\" y=\"{}\" font-size=\"13\">{}</text>\n\
              <path d=\"M{l} {t} V{b} H{r}\" stroke=\"#333333\" fill=\"none\"/>\n\
              <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n\
-             <text x=\"{}\" y=\"{t}\" text-anchor=\"end\">{}</text>\n\
-             <text x=\"{}\" y=\"{b}\" text-anchor=\"end\">{}</text>\n\
-             <text x=\"{r}\" y=\"{}\" text-anchor=\"end\">{}</text>\n\
              <text x=\"{}\" y=\"{}\" transform=\"rotate(-90 {} {})\" text-anchor=\"middle\">{}</text>\n",
             oy + 15.0,
             esc(&p.title),
             (l + r) / 2.0,
             b + 28.0,
             esc(x_label),
-            l - 5.0,
-            fmt_tick(y_max),
-            l - 5.0,
-            fmt_tick(y_min),
-            b + 14.0,
-            fmt_tick(x_max),
             ox + 12.0,
             (t + b) / 2.0,
             ox + 12.0,
             (t + b) / 2.0,
             esc(y_label)
         ));
+        // Round-number ticks on both axes, with faint grid lines.
+        for v in nice_ticks(0.0, x_max) {
+            let xx = x(v);
+            out.push_str(&format!(
+                "<line x1=\"{xx:.1}\" y1=\"{t}\" x2=\"{xx:.1}\" y2=\"{b}\" stroke=\"#eeeeee\"/>\
+                 <line x1=\"{xx:.1}\" y1=\"{b}\" x2=\"{xx:.1}\" y2=\"{}\" stroke=\"#333333\"/>\
+                 <text x=\"{xx:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                b + 4.0,
+                b + 15.0,
+                fmt_tick(v)
+            ));
+        }
+        for v in nice_ticks(y_min, y_max) {
+            let yy = y(v);
+            out.push_str(&format!(
+                "<line x1=\"{l}\" y1=\"{yy:.1}\" x2=\"{r}\" y2=\"{yy:.1}\" stroke=\"#eeeeee\"/>\
+                 <line x1=\"{}\" y1=\"{yy:.1}\" x2=\"{l}\" y2=\"{yy:.1}\" stroke=\"#333333\"/>\
+                 <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+                l - 4.0,
+                l - 6.0,
+                yy + 4.0,
+                fmt_tick(v)
+            ));
+        }
         let band: Vec<(f64, f64, f64)> = p
             .curve
             .iter()
@@ -544,4 +566,74 @@ pub fn fit_plot_svg(panels: &[FitPanel], x_label: &str, y_label: &str) -> String
 
 fn fmt_tick(v: f64) -> String {
     crate::colorimetry::text::fmt_num(v, 3)
+}
+
+/// Round-number ticks from `lo` to `hi`: steps of 1, 2, 2.5 or 5 times a power of ten, about
+/// five of them.
+fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return vec![lo];
+    }
+    let raw = span / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step + 1e-9).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(nice_ticks(0.0, 36.0), vec![0.0, 10.0, 20.0, 30.0]);
+        assert_eq!(
+            nice_ticks(0.0, 1.0),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
+        assert_eq!(nice_ticks(0.0, 1.023), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(nice_ticks(5.0, 5.0), vec![5.0]);
+        assert_eq!(nice_ticks(0.0, f64::NAN), vec![0.0]);
+        for (lo, hi) in [(0.0, 7.3), (-2.0, 3.0), (0.0, 1e-3), (0.0, 3650.0)] {
+            let t = nice_ticks(lo, hi);
+            assert!((3..=11).contains(&t.len()), "{lo} {hi}: {t:?}");
+            assert!(t.iter().all(|v| *v >= lo - 1e-12 && *v <= hi + 1e-9));
+        }
+    }
+
+    #[test]
+    fn fit_plots_have_a_legend_and_ticks() {
+        let panel = FitPanel {
+            title: "1 (mono)".into(),
+            points: vec![(0.0, 1.0), (12.0, 0.5), (36.0, 0.2)],
+            curve: (0..=10)
+                .map(|k| {
+                    let x = 3.6 * f64::from(k);
+                    (
+                        x,
+                        (-0.05 * x).exp(),
+                        Some((0.9 * (-0.05 * x).exp(), 1.1 * (-0.05 * x).exp())),
+                    )
+                })
+                .collect(),
+        };
+        let svg = fit_plot_svg(&[panel], "t_months", "amount");
+        for needle in [
+            "measured",
+            "fitted model",
+            "95 % band",
+            ">30</text>",
+            ">0.5</text>",
+        ] {
+            assert!(svg.contains(needle), "{needle}");
+        }
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
 }
