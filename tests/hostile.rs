@@ -663,6 +663,30 @@ fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
     vec![
         (vec!["convert", "lab(52 8 14)", "--to", "oklch"], vec![]),
         (
+            vec!["delta-e", "lab(50 2.6772 -79.7751)", "lab(50 0 -82.7485)"],
+            vec!["--cmc-l", "--cmc-c", "--kl", "--kc", "--kh"],
+        ),
+        (
+            vec![
+                "optics",
+                "data/examples/skin_black_dot_finite.toml",
+                "--monte-carlo",
+                "--photons",
+                "200",
+            ],
+            vec!["--photons", "--seed"],
+        ),
+        (
+            vec![
+                "calibrate",
+                "optical",
+                "tests/data/drawdowns_pr101_synthetic.cgats",
+                "--pigment",
+                "my-red",
+            ],
+            vec!["--k1", "--k2"],
+        ),
+        (
             vec![
                 "appear",
                 "--pigment",
@@ -771,13 +795,15 @@ fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
 
 #[test]
 fn a_generated_corpus_of_bad_input_never_crashes_the_binary() {
-    // Issue 15's promise over every subcommand above: for each flag, every hostile number, and
+    // Issue 15's promise over the subcommands above: for each flag, every hostile number, and
     // every hostile colour where a colour goes; no panic, no hang, exit 0, 1 or 2, one line per
     // error, and no NaN or infinity in what is printed.
     let mut runs = 0;
     let mut outcomes = [0usize; 3];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut check = |args: Vec<String>| {
         let out = tinct()
+            .current_dir(root)
             .args(&args)
             .timeout(std::time::Duration::from_secs(30))
             .output()
