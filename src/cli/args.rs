@@ -27,6 +27,70 @@ pub fn check_runs(runs: usize) -> Result<(), InputError> {
     Ok(())
 }
 
+/// The client's sun and the pigment's fate in the skin (`fade`, `schedule`, `plan`).
+#[derive(Debug, clap::Args)]
+pub struct FadingArgs {
+    /// Sun exposure: a preset (indoor, mixed, outdoor-worker, high-uv) or a TOML profile file
+    /// (fields: latitude_deg, altitude_m, ozone_du, cloud_oktas, workday_hours,
+    /// workdays_per_week, day_off_hours, holiday_days, holiday_hours, holiday_latitude_deg,
+    /// personal_ratio, and [protection] vertex_ratio, hat_share, hat_factor, hair_factor,
+    /// sunscreen_spf, sunscreen_share, sunscreen_mg_cm2; unset fields take the indoor preset's
+    /// values).
+    #[arg(long, default_value = "mixed", value_name = "PRESET|FILE")]
+    pub exposure: String,
+    /// A pigment's Blue Wool grade (1-8) where the catalog has none, e.g. carbon-black=8;
+    /// repeatable. Without a grade a pigment's photodegradation is not modelled.
+    #[arg(long = "lightfastness", value_name = "ID=GRADE")]
+    pub lightfastness: Vec<String>,
+    /// The client's age in years (sets the epidermal turnover).
+    #[arg(long, default_value_t = 35.0, value_name = "YEARS")]
+    pub age: f64,
+    /// Share of each session's deposit placed in the epidermis (shed within weeks).
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub epidermal_share: f64,
+    /// Slow clearance of the settled pigment, fraction per year. No published rate: the
+    /// default is calibrated so that a typical client's first touch-up falls at 4.5 years, the
+    /// middle of what SMP clinics report (3-6 years); replace it with your own data (`tinct fit`).
+    #[arg(long, default_value_t = tinct::fade::kinetics::DEFAULT_CLEARANCE_PER_YEAR, value_name = "PER_YEAR")]
+    pub clearance: f64,
+    /// Aftercare in the healing weeks of each session and touch-up: good (the advice followed:
+    /// a third of the deposit lost, Bäumler 2015), poor (half lost: an assumption, no
+    /// measurement exists), or a TOML file (healing_loss = 0.4, optional healing_days). `plan`
+    /// chooses its inks for good healing.
+    #[arg(long, default_value = "good", value_name = "good|poor|FILE")]
+    pub aftercare: String,
+    /// How much faster pigments fade in daylight with its UV than without.
+    #[arg(long, default_value_t = tinct::fade::simulate::UV_ACCELERATION, value_name = "FACTOR")]
+    pub uv_acceleration: f64,
+}
+
+impl FadingArgs {
+    /// The kinetics of these flags (healing as the defaults; apply the aftercare for the
+    /// client's own), not yet validated.
+    pub fn kinetics(&self) -> tinct::fade::kinetics::Kinetics {
+        tinct::fade::kinetics::Kinetics {
+            age_years: self.age,
+            epidermal_share: self.epidermal_share,
+            clearance_per_year: self.clearance,
+            ..tinct::fade::kinetics::Kinetics::default()
+        }
+    }
+
+    /// `--uv-acceleration`, at least 1.
+    pub fn uv_acceleration(&self) -> Result<f64, InputError> {
+        let v = self.uv_acceleration;
+        if v.is_finite() && v >= 1.0 {
+            Ok(v)
+        } else {
+            Err(InputError::OutOfRange {
+                field: "uv-acceleration".into(),
+                value: v,
+                expected: "at least 1".into(),
+            })
+        }
+    }
+}
+
 /// What the recipe aims at (`match`, `plan`).
 #[derive(Debug, clap::Args)]
 pub struct TargetArgs {
@@ -137,11 +201,7 @@ impl PigmentArgs {
 
 pub fn kit(path: &std::path::Path, catalog: Catalog) -> Result<(Catalog, Vec<String>), CliError> {
     let name = path.display().to_string();
-    let bytes = tinct::io::read_file(path)?;
-    let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
-        field: name.clone(),
-        message: "not UTF-8 text".into(),
-    })?;
+    let text = tinct::io::read_text(path)?;
     let v: toml::Table = toml::from_str(&text).map_err(|e| InputError::Invalid {
         field: name.clone(),
         message: e.message().to_string(),
@@ -211,12 +271,8 @@ pub fn parse_exposure(text: &str) -> Result<Profile, CliError> {
         }
         .into());
     }
-    let bytes = tinct::io::read_file(path)?;
     let origin = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
-        field: origin.clone(),
-        message: "not UTF-8 text".into(),
-    })?;
+    let text = tinct::io::read_text(path)?;
     let mut p = Profile::from_toml(&text, &origin)?;
     if p.name == "indoor" {
         p.name = origin;
@@ -291,11 +347,7 @@ pub fn parse_aftercare(text: &str) -> Result<tinct::fade::aftercare::Aftercare, 
         }
         .into());
     }
-    let bytes = tinct::io::read_file(path)?;
     let origin = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|_| InputError::Invalid {
-        field: origin.clone(),
-        message: "not UTF-8 text".into(),
-    })?;
+    let text = tinct::io::read_text(path)?;
     Ok(Aftercare::from_toml(&text, &origin)?)
 }

@@ -34,41 +34,13 @@ pub struct Common {
     pub skin: super::SkinArgs,
     #[command(flatten)]
     pub packaging: super::PackagingArgs,
-    /// Sun exposure: a preset (indoor, mixed, outdoor-worker, high-uv) or a TOML profile file
-    /// (fields: latitude_deg, altitude_m, ozone_du, cloud_oktas, workday_hours,
-    /// workdays_per_week, day_off_hours, holiday_days, holiday_hours, holiday_latitude_deg,
-    /// personal_ratio, and [protection] vertex_ratio, hat_share, hat_factor, hair_factor,
-    /// sunscreen_spf, sunscreen_share, sunscreen_mg_cm2; unset fields take the indoor preset's
-    /// values).
-    #[arg(long, default_value = "mixed", value_name = "PRESET|FILE")]
-    pub exposure: String,
-    /// A pigment's Blue Wool grade (1-8) where the catalog has none, e.g. carbon-black=8;
-    /// repeatable. Without a grade a pigment's photodegradation is not modelled.
-    #[arg(long = "lightfastness", value_name = "ID=GRADE")]
-    pub lightfastness: Vec<String>,
+    #[command(flatten)]
+    pub fading: super::args::FadingArgs,
     /// Colour aimed at (dE00 from it is reported too), e.g. "lab(35 4 6)".
     #[arg(long, value_name = "COLOR", allow_hyphen_values = true)]
     pub target: Option<String>,
     #[command(flatten)]
     pub dot: super::DotArgs,
-    /// The client's age in years (sets the epidermal turnover).
-    #[arg(long, default_value_t = 35.0, value_name = "YEARS")]
-    pub age: f64,
-    /// Share of each session's deposit placed in the epidermis (shed within weeks).
-    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
-    pub epidermal_share: f64,
-    /// Slow clearance of the settled pigment, fraction per year. No published rate: the
-    /// default is calibrated so that a typical client's first touch-up falls at 4.5 years, the
-    /// middle of what SMP clinics report (3-6 years); replace it with your own data (`tinct fit`).
-    #[arg(long, default_value_t = tinct::fade::kinetics::DEFAULT_CLEARANCE_PER_YEAR, value_name = "PER_YEAR")]
-    pub clearance: f64,
-    /// Aftercare in the healing weeks of each touch-up: good (a third of the deposit lost,
-    /// Bäumler 2015), poor (half: an assumption), or a TOML file (healing_loss = 0.4).
-    #[arg(long, default_value = "good", value_name = "good|poor|FILE")]
-    pub aftercare: String,
-    /// How much faster pigments fade in daylight with its UV than without.
-    #[arg(long, default_value_t = UV_ACCELERATION, value_name = "FACTOR")]
-    pub uv_acceleration: f64,
     /// Date of the freshly healed dot, MM-DD (sets the season of day 0).
     #[arg(long, default_value = "01-01", value_name = "MM-DD")]
     pub start: String,
@@ -243,7 +215,7 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
         }
         .into());
     }
-    let grades = parse_grades(&catalog, &a.lightfastness)?;
+    let grades = parse_grades(&catalog, &a.fading.lightfastness)?;
     let pigments = recipe
         .components
         .iter()
@@ -253,24 +225,12 @@ fn prepare(a: &Common) -> Result<Prepared, CliError> {
     let (depth, _) = a.dot.depth_and_thickness()?;
     let skin = a.skin.resolve(table)?;
     let site = a.dot.site(&skin.optics, a.packaging.packaging())?;
-    let profile = parse_exposure(&a.exposure)?;
+    let profile = parse_exposure(&a.fading.exposure)?;
     let year = year(&profile)?;
-    let aftercare = parse_aftercare(&a.aftercare)?;
-    let kinetics = aftercare.apply(Kinetics {
-        age_years: a.age,
-        epidermal_share: a.epidermal_share,
-        clearance_per_year: a.clearance,
-        ..Kinetics::default()
-    });
+    let aftercare = parse_aftercare(&a.fading.aftercare)?;
+    let kinetics = aftercare.apply(a.fading.kinetics());
     kinetics.validate()?;
-    if !(a.uv_acceleration.is_finite() && a.uv_acceleration >= 1.0) {
-        return Err(InputError::OutOfRange {
-            field: "uv-acceleration".into(),
-            value: a.uv_acceleration,
-            expected: "at least 1".into(),
-        }
-        .into());
-    }
+    a.fading.uv_acceleration()?;
     let target = match &a.target {
         Some(t) => Some(t.parse::<ColourText>()?.to_lab(table.white())),
         None => recipe.target,
@@ -513,7 +473,7 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
     let days = parse_years("years", a.years)?;
     check_tolerance(a.tolerance)?;
     let p = prepare(&a.common)?;
-    let m = p.model(a.common.uv_acceleration)?;
+    let m = p.model(a.common.fading.uv_acceleration)?;
     let samples = m.fade(days);
     let ids = p.ids();
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -599,7 +559,12 @@ pub fn run_fade(a: FadeArgs) -> Result<(), CliError> {
 
 fn input_paths(a: &Common) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = a.catalog.clone();
-    for t in [&a.recipe, &a.exposure, &a.skin.skin, &a.aftercare] {
+    for t in [
+        &a.recipe,
+        &a.fading.exposure,
+        &a.skin.skin,
+        &a.fading.aftercare,
+    ] {
         let p = PathBuf::from(t);
         if p.exists() {
             v.push(p);
@@ -624,7 +589,7 @@ pub fn run_schedule(a: ScheduleArgs) -> Result<(), CliError> {
     check_tolerance(a.tolerance)?;
     super::args::check_runs(a.runs)?;
     let p = prepare(&a.common)?;
-    let m = p.model(a.common.uv_acceleration)?;
+    let m = p.model(a.common.fading.uv_acceleration)?;
     let (plan, samples) = m.schedule(
         days,
         a.tolerance,

@@ -228,8 +228,10 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
                 catalog.get(&id).map_err(|e| e.at("recipe"))?;
             }
         }
+        let mut optics: HashMap<(String, String), Result<Optic, String>> = HashMap::new();
         if let (Some(r), Some(sk)) = (&a.recipe, &a.skin) {
-            optic(&catalog, table, r, sk, &a.dot)?;
+            let o = optic(&catalog, table, r, sk, &a.dot)?;
+            optics.insert((r.clone(), sk.clone()), Ok(o));
         }
         let recipes = per_series(&a.recipe, &a.recipe_column)?;
         let skins = per_series(&a.skin, &a.skin_column)?;
@@ -244,7 +246,6 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
             }
             .into());
         }
-        let mut optics: HashMap<(String, String), Result<Optic, String>> = HashMap::new();
         for (r, sk) in recipes.iter().zip(&skins) {
             if let (Some(r), Some(sk)) = (r, sk) {
                 optics.entry((r.clone(), sk.clone())).or_insert_with(|| {

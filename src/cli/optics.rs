@@ -47,12 +47,8 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), CliError> {
     let viewing = a.viewing.viewing()?;
-    let bytes = tinct::io::read_file(&a.medium)?;
     let origin = a.medium.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|_| tinct::InputError::Invalid {
-        field: origin.clone(),
-        message: "not UTF-8 text".into(),
-    })?;
+    let text = tinct::io::read_text(&a.medium)?;
     let medium = Medium::from_toml(&text, &origin)?;
     let s = medium.solve().map_err(|e| e.at(&origin))?;
     let method = if a.monte_carlo {

@@ -26,11 +26,7 @@ pub struct Args {
 pub fn load_catalog(files: &[PathBuf]) -> Result<Catalog, CliError> {
     let mut c = Catalog::builtin().clone();
     for f in files {
-        let bytes = tinct::io::read_file(f)?;
-        let text = String::from_utf8(bytes).map_err(|_| tinct::InputError::Invalid {
-            field: f.display().to_string(),
-            message: "not UTF-8 text".into(),
-        })?;
+        let text = tinct::io::read_text(f)?;
         c = c.with(Pigment::from_toml(&text, &f.display().to_string())?);
     }
     Ok(c)

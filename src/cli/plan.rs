@@ -8,7 +8,6 @@ use tinct::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
 use tinct::fade::exposure::year;
-use tinct::fade::kinetics::Kinetics;
 use tinct::formulate::target::Target;
 use tinct::formulate::MatchSpec;
 use tinct::pigment::Deposition;
@@ -32,6 +31,8 @@ pub struct Args {
     pub choice: super::args::PigmentArgs,
     #[command(flatten)]
     pub dot: super::DotArgs,
+    #[command(flatten)]
+    pub fading: super::args::FadingArgs,
     /// Sessions to build the dots in (SMP: usually 3, 2-4).
     #[arg(long, default_value_t = DEFAULT_SESSIONS, value_name = "N")]
     pub sessions: usize,
@@ -49,31 +50,6 @@ pub struct Args {
     /// A touch-up falls due when the dot has drifted this far (dE00) from its healed look.
     #[arg(long, default_value_t = 2.0, value_name = "DE00")]
     pub touch_up_tolerance: f64,
-    /// Sun exposure: indoor, mixed, outdoor-worker, high-uv, or a TOML profile (as `schedule`).
-    #[arg(long, default_value = "mixed", value_name = "PRESET|FILE")]
-    pub exposure: String,
-    /// Aftercare in the healing weeks: good (the advice followed: a third of each deposit lost,
-    /// Bäumler 2015), poor (half lost: an assumption, no measurement exists), or a TOML file
-    /// (healing_loss = 0.4, optional healing_days). The inks are planned for good healing.
-    #[arg(long, default_value = "good", value_name = "good|poor|FILE")]
-    pub aftercare: String,
-    /// A pigment's Blue Wool grade (1-8) where the catalog has none, e.g. carbon-black=8;
-    /// repeatable.
-    #[arg(long = "lightfastness", value_name = "ID=GRADE")]
-    pub lightfastness: Vec<String>,
-    /// The client's age in years (sets the epidermal turnover).
-    #[arg(long, default_value_t = 35.0, value_name = "YEARS")]
-    pub age: f64,
-    /// Share of each session's deposit placed in the epidermis (shed within weeks).
-    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
-    pub epidermal_share: f64,
-    /// Slow clearance of the settled pigment, fraction per year (a calibration to practice;
-    /// see `tinct schedule --help`).
-    #[arg(long, default_value_t = tinct::fade::kinetics::DEFAULT_CLEARANCE_PER_YEAR, value_name = "PER_YEAR")]
-    pub clearance: f64,
-    /// How much faster pigments fade in daylight with its UV than without.
-    #[arg(long, default_value_t = tinct::fade::simulate::UV_ACCELERATION, value_name = "FACTOR")]
-    pub uv_acceleration: f64,
     /// Date of the first session, MM-DD (sets the seasons of the fading).
     #[arg(long, default_value = "01-01", value_name = "MM-DD")]
     pub start: String,
@@ -147,7 +123,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         super::guard_outputs(
             &[out.as_path()],
             &a.choice.inputs(),
-            &[&a.exposure, &a.skin.skin, &a.aftercare, scar],
+            &[&a.fading.exposure, &a.skin.skin, &a.fading.aftercare, scar],
         )?;
         super::check_svg("plot", out)?;
     }
@@ -180,7 +156,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let table = WeightingTable::for_grid(viewing);
     let (catalog, ids) = a.choice.catalog()?;
     let pigments = super::args::PigmentArgs::chosen(&catalog, &ids)?;
-    let grades = parse_grades(&catalog, &a.lightfastness)?;
+    let grades = parse_grades(&catalog, &a.fading.lightfastness)?;
     let (photo, _) = tinct::fade::kinetics::of_pigments(&catalog, &grades, &pigments)?;
     let (depth, thickness) = a.dot.depth_and_thickness()?;
     let skin = a.skin.resolve(table)?;
@@ -194,23 +170,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ..
     } = tinct::formulate::target::build(&skin.optics, &aim, table)?;
     let site = a.dot.site(&dot_skin, a.packaging.packaging())?;
-    let profile = parse_exposure(&a.exposure)?;
+    let profile = parse_exposure(&a.fading.exposure)?;
     let sun = year(&profile)?;
-    let aftercare = parse_aftercare(&a.aftercare)?;
-    let kinetics = Kinetics {
-        age_years: a.age,
-        epidermal_share: a.epidermal_share,
-        clearance_per_year: a.clearance,
-        ..Kinetics::default()
-    };
-    if !(a.uv_acceleration.is_finite() && a.uv_acceleration >= 1.0) {
-        return Err(InputError::OutOfRange {
-            field: "uv-acceleration".into(),
-            value: a.uv_acceleration,
-            expected: "at least 1".into(),
-        }
-        .into());
-    }
+    let aftercare = parse_aftercare(&a.fading.aftercare)?;
+    let kinetics = a.fading.kinetics();
+    let uv_acceleration = a.fading.uv_acceleration()?;
     let req = PlanRequest {
         spec: MatchSpec {
             site: &site,
@@ -233,7 +197,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             .collect(),
         year: &sun,
         start_day_of_year: parse_start(&a.start)?,
-        uv_acceleration: a.uv_acceleration,
+        uv_acceleration,
         touch_up_tolerance: a.touch_up_tolerance,
         horizon_days: horizon,
         runs: a.runs,

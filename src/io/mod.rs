@@ -42,6 +42,16 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, IoError> {
     })
 }
 
+/// Reads a whole file as UTF-8 text (`-` is standard input), naming it in the error.
+pub fn read_text(path: &Path) -> Result<String, IoError> {
+    String::from_utf8(read_file(path)?).map_err(|_| {
+        IoError::Input(crate::error::InputError::Invalid {
+            field: path.display().to_string(),
+            message: "not UTF-8 text".into(),
+        })
+    })
+}
+
 /// Refuses an output path that is one of the inputs (inputs are never overwritten).
 pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<(), crate::error::InputError> {
     let canon = |p: &Path| std::fs::canonicalize(p).ok();
