@@ -172,11 +172,14 @@ pub struct Session {
     pub healing_loss_g_m2: Vec<f64>,
     /// Share of the deposit healing removes.
     pub healing_loss_share: f64,
-    /// The dot right after the session (all deposited pigment still in the dermis).
+    /// The dot right after the session: all the dermal deposit still in the dot, and the
+    /// epidermal share of it (`kinetics.epidermal_share`) in the epidermis over it
+    /// ([`crate::optics::skin::DotSite::reflectance_with_epidermal`]).
     pub fresh_lab: [f64; 3],
     /// The day this session has healed, had no later session followed.
     pub healed_day: usize,
-    /// The dot then.
+    /// The dot then: the dermal pigment it keeps (what the epidermis held is being shed, and
+    /// the healed look is the one that stays).
     pub healed_lab: [f64; 3],
     /// Its dermal load per pigment, g/m^2.
     pub healed_loads_g_m2: Vec<f64>,
@@ -462,7 +465,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
         let fresh = looks.lab(&pools)?;
         let mut healed_pools = pools.clone();
         advance(&mut healed_pools, heal);
-        let healed = looks.lab(&healed_pools)?;
+        let healed = looks.dermal_lab(&healed_pools)?;
         let delta_e = ciede2000(healed, spec.target, 1.0, 1.0, 1.0);
         let loss_share = 1.0 - k.healing_retained * (1.0 - k.epidermal_share);
         sessions.push(Session {

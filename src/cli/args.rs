@@ -45,7 +45,8 @@ pub struct FadingArgs {
     /// The client's age in years (sets the epidermal turnover).
     #[arg(long, default_value_t = 35.0, value_name = "YEARS")]
     pub age: f64,
-    /// Share of each session's deposit placed in the epidermis (shed within weeks).
+    /// Share of each session's deposit placed in the epidermis: it darkens the fresh look and is
+    /// shed within weeks (no source gives the share; 0 for a dot placed in the dermis).
     #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
     pub epidermal_share: f64,
     /// Slow clearance of the settled pigment, fraction per year. No published rate: the

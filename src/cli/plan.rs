@@ -311,8 +311,16 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ));
     }
     let loss = r.sessions.first().map_or(0.0, |x| x.healing_loss_share);
+    let fresh = if r.kinetics.epidermal_share > 0.0 {
+        format!(
+            "Fresh: right after the session, with {} % of the deposit in the epidermis over the dot; healed: once the epidermis has shed it.",
+            fmt_num(100.0 * r.kinetics.epidermal_share, 1)
+        )
+    } else {
+        "Fresh: right after the session.".to_string()
+    };
     s.push_str(&format!(
-        "Deposits are g/m^2 of pigment; with {} aftercare healing removes {} % of each over about {} days ({}). Fresh: right after the session.\n",
+        "Deposits are g/m^2 of pigment; with {} aftercare healing removes {} % of each over about {} days ({}). {fresh}\n",
         r.aftercare.name,
         fmt_num(100.0 * loss, 0),
         fmt_num(r.kinetics.healing_days, 0),

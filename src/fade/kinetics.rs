@@ -94,7 +94,8 @@ pub struct Kinetics {
     /// Days to complete healing.
     pub healing_days: f64,
     /// Share of a session's deposit that lands in the epidermis (0 for a dot placed in the
-    /// dermis; raise it for shallow work).
+    /// dermis; raise it for shallow work; no source gives it). It lies over the dot until shed
+    /// ([`crate::fade::simulate::Model::lab`]) and is lost.
     pub epidermal_share: f64,
     /// The client's age, years (sets the epidermal turnover time).
     pub age_years: f64,
@@ -196,7 +197,8 @@ impl Pools {
         }
     }
 
-    /// Pigment the eye sees (dermal).
+    /// Pigment in the dermis, in the dot (the epidermal pool lies over the dot and is seen
+    /// through [`crate::optics::skin::DotSite::reflectance_with_epidermal`]).
     pub fn visible(&self) -> f64 {
         self.fresh + self.held
     }

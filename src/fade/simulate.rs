@@ -280,8 +280,8 @@ impl<'a> Model<'a> {
             uv_share,
         };
         let pools: Vec<Pools> = m.loads0.iter().map(|&w| Pools::healed(w)).collect();
-        m.fresh_lab = m.lab(&pools)?;
-        m.fresh_lab_coarse = m.lab_with(&pools, true)?;
+        m.fresh_lab = m.dermal_lab(&pools)?;
+        m.fresh_lab_coarse = m.lab_with(&pools, true, false)?;
         Ok(m)
     }
 
@@ -300,26 +300,41 @@ impl<'a> Model<'a> {
         self.dose.iter().sum()
     }
 
-    /// Colour of the dot holding `pools`.
+    /// Colour of the dot holding `pools`, the pigment still in the epidermis over it included
+    /// (the look on that day).
     ///
     /// # Errors
     /// Never for pools made by this model; kept for a non-finite load.
     pub fn lab(&self, pools: &[Pools]) -> Result<Lab, InputError> {
-        self.lab_with(pools, false)
+        self.lab_with(pools, false, true)
+    }
+
+    /// Colour of the dot holding the dermal pigment of `pools` alone: the look that stays once
+    /// the epidermis has shed what a session left in it. Touch-ups are judged by it (pigment on
+    /// its way out of the epidermis makes no touch-up due).
+    ///
+    /// # Errors
+    /// Never for pools made by this model; kept for a non-finite load.
+    pub fn dermal_lab(&self, pools: &[Pools]) -> Result<Lab, InputError> {
+        self.lab_with(pools, false, false)
     }
 
     /// The colour by the full transport solution, or by the coarse one
-    /// ([`DotSite::reflectance_coarse`]) that the Monte Carlo uses.
-    fn lab_with(&self, pools: &[Pools], coarse: bool) -> Result<Lab, InputError> {
+    /// ([`DotSite::reflectance_coarse`]) that the Monte Carlo uses; with the epidermal pigment
+    /// or without it.
+    fn lab_with(&self, pools: &[Pools], coarse: bool, epidermis: bool) -> Result<Lab, InputError> {
         let mut dot = crate::optics::skin::DotPigment::none();
+        let mut epidermal = crate::optics::skin::DotPigment::none();
         for (c, p) in self.setup.components.iter().zip(pools) {
             crate::appearance::add_pigment(&mut dot, c.pigment, p.visible());
+            if epidermis {
+                crate::appearance::add_pigment(&mut epidermal, c.pigment, p.epidermal);
+            }
         }
-        let r = if coarse {
-            self.setup.site.reflectance_coarse(&dot)?
-        } else {
-            self.setup.site.reflectance(&dot)?
-        };
+        let r = self
+            .setup
+            .site
+            .reflectance_with_epidermal(&dot, &epidermal, coarse)?;
         Ok(self.setup.table.lab(&r))
     }
 
@@ -335,8 +350,8 @@ impl<'a> Model<'a> {
             .xyz(&self.setup.site.reflectance_coarse(&dot)?))
     }
 
-    /// The coarse colour of `pools` interpolated on the [`ShareGrid`], or `None` where a
-    /// pigment without a day-0 load has come back (not on the grid).
+    /// The coarse colour of the dermal pigment of `pools` interpolated on the [`ShareGrid`], or
+    /// `None` where a pigment without a day-0 load has come back (not on the grid).
     fn coarse_lab_on_grid(&self, pools: &[Pools]) -> Option<Lab> {
         let k = pools.len();
         if k > GRID_MAX_PIGMENTS {
@@ -393,7 +408,7 @@ impl<'a> Model<'a> {
         };
         let lab = match grid {
             Some(lab) => lab,
-            None => self.lab_with(pools, coarse).expect("finite loads"),
+            None => self.lab_with(pools, coarse, false).expect("finite loads"),
         };
         let fresh = if coarse {
             self.fresh_lab_coarse
@@ -788,7 +803,7 @@ mod tests {
                     .map(|(_, w)| Pools::healed(w * (0.55 + 0.5 * next())))
                     .collect();
                 let grid = m.coarse_lab_on_grid(&pools).unwrap();
-                let direct = m.lab_with(&pools, true).unwrap();
+                let direct = m.lab_with(&pools, true, false).unwrap();
                 let (a, b) = (
                     ciede2000(m.fresh_lab_coarse, grid, 1.0, 1.0, 1.0),
                     ciede2000(m.fresh_lab_coarse, direct, 1.0, 1.0, 1.0),
