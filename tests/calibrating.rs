@@ -4,7 +4,7 @@
 
 use rand::SeedableRng;
 
-use tinct::calibrate::input::{read, Sample};
+use tinct::calibrate::input::{read, Descriptions, Fill, Sample};
 use tinct::calibrate::{
     calibrate_lightfastness, calibrate_optical, default_surface, film_spectrum, Constants,
 };
@@ -307,8 +307,11 @@ fn cgats_of(samples: &[Sample]) -> String {
 #[test]
 fn csv_and_cgats_read_the_same_samples() {
     let s = drawdowns(&constants("iron-oxide-red"), 0.0005, 4);
-    let a = read(csv_of(&s).as_bytes(), "a.csv", false).unwrap();
-    let b = read(cgats_of(&s).as_bytes(), "a.cgats", false).unwrap();
+    let none = Fill::default();
+    let a = read(csv_of(&s).as_bytes(), "a.csv", false, &none).unwrap();
+    let b = read(cgats_of(&s).as_bytes(), "a.cgats", false, &none).unwrap();
+    assert!(a.filled.is_empty() && b.filled.is_empty());
+    let (a, b) = (a.samples, b.samples);
     assert_eq!(a.len(), s.len());
     for ((x, y), z) in a.iter().zip(&b).zip(&s) {
         assert_eq!(x.id, z.id);
@@ -320,6 +323,261 @@ fn csv_and_cgats_read_the_same_samples() {
             assert!((p - q).abs() < 1e-12);
         }
     }
+}
+
+/// The instrument's export of `s`: CGATS with SAMPLE_ID and ArgyllCMS's SPEC_ fields only,
+/// and the table of what it lacks (id, pigment, fraction, load_g_m2, background).
+fn instrument_export(s: &[Sample]) -> (String, String) {
+    let full = cgats_of(s);
+    let mut out = String::new();
+    for line in full.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        if line.starts_with("SAMPLE_ID") || line.starts_with('"') {
+            // Drop the four descriptive fields after the id.
+            let mut kept = vec![fields[0]];
+            kept.extend(&fields[5..]);
+            out.push_str(&kept.join(" ").replace("SPECTRAL_", "SPEC_"));
+        } else if line.starts_with("NUMBER_OF_FIELDS") {
+            out.push_str("NUMBER_OF_FIELDS 44");
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    let mut table = String::from("id,pigment,fraction,load_g_m2,background\n");
+    for x in s {
+        let f = |v: Option<f64>| {
+            v.map_or(String::new(), |v| {
+                if v.is_infinite() {
+                    "inf".into()
+                } else {
+                    v.to_string()
+                }
+            })
+        };
+        let bg = if x.is_substrate() {
+            String::new()
+        } else {
+            x.background.clone().unwrap_or_else(|| "none".into())
+        };
+        table.push_str(&format!(
+            "{},{},{},{},{bg}\n",
+            x.id,
+            x.pigment,
+            f(x.fraction),
+            f(x.load_g_m2)
+        ));
+    }
+    (out, table)
+}
+
+#[test]
+fn an_instrument_export_is_described_by_a_table_of_its_sample_ids() {
+    // Issue 15: spectrophotometer software writes sample ids and spectra, not pigments and
+    // loads; `--samples` gives those by id, and the calibration is the one the full file gives.
+    let s = drawdowns(&constants("iron-oxide-red"), 0.0005, 8);
+    let (export, table) = instrument_export(&s);
+    assert!(!export.contains("PIGMENT") && export.contains("SPEC_400"));
+    let d = Descriptions::read(table.as_bytes(), "samples.csv").unwrap();
+    let fill = Fill {
+        descriptions: Some(d),
+        pigment: None,
+    };
+    let m = read(export.as_bytes(), "export.cgats", false, &fill).unwrap();
+    assert_eq!(
+        m.filled,
+        ["pigment, fraction, load_g_m2, background from samples.csv"]
+    );
+    let full = read(cgats_of(&s).as_bytes(), "a.cgats", false, &Fill::default())
+        .unwrap()
+        .samples;
+    assert_eq!(m.samples, full);
+    // The binary: the same constants, and the entry says where the fields came from.
+    let dir = tempfile::tempdir().unwrap();
+    let (e, t) = (
+        dir.path().join("export.cgats"),
+        dir.path().join("samples.csv"),
+    );
+    std::fs::write(&e, &export).unwrap();
+    std::fs::write(&t, &table).unwrap();
+    let f = dir.path().join("full.cgats");
+    std::fs::write(&f, cgats_of(&s)).unwrap();
+    let run = |input: &std::path::Path, samples: Option<&std::path::Path>| {
+        let mut c = tinct();
+        c.args(["calibrate", "optical"])
+            .arg(input)
+            .args(["--pigment", "P", "--json"]);
+        if let Some(x) = samples {
+            c.arg("--samples").arg(x);
+        }
+        json_of(&mut c)
+    };
+    let (a, b) = (run(&e, Some(&t)), run(&f, None));
+    assert_eq!(a["k_m2_g"], b["k_m2_g"]);
+    assert_eq!(a["s_m2_g"], b["s_m2_g"]);
+    let entry = tinct()
+        .args(["calibrate", "optical"])
+        .arg(&e)
+        .args(["--pigment", "P", "--samples"])
+        .arg(&t)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(entry.stdout).unwrap();
+    assert!(
+        text.contains("input_filled = \"pigment, fraction, load_g_m2, background from"),
+        "{text}"
+    );
+    // A table that misses a sample, describes one the file lacks, repeats a field the file
+    // has, or has a column that is no field, is refused with the reason.
+    let cases = [
+        (
+            table
+                .lines()
+                .filter(|l| !l.starts_with("tint-05"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            "sample \"tint-05\" is not described in",
+        ),
+        (
+            format!("{table}ghost,P,1,inf,none\n"),
+            "describes sample \"ghost\"",
+        ),
+        (table.replacen("background", "colour", 1), "colour"),
+        (format!("{table}mass,P,1,inf,none\n"), "described twice"),
+    ];
+    for (bad, says) in cases {
+        std::fs::write(&t, &bad).unwrap();
+        fails_with(
+            tinct()
+                .args(["calibrate", "optical"])
+                .arg(&e)
+                .args(["--pigment", "P", "--samples"])
+                .arg(&t),
+            says,
+        );
+    }
+    std::fs::write(&t, &table).unwrap();
+    fails_with(
+        tinct()
+            .args(["calibrate", "optical"])
+            .arg(&f)
+            .args(["--pigment", "P", "--samples"])
+            .arg(&t),
+        "has it too",
+    );
+}
+
+/// Tint panels (a fifth the catalog's iron oxide red, the rest titanium dioxide, opaque)
+/// unexposed and after 10, 20 and 40 Mlx h, the pigment photodegrading at 0.01 per Mlx h,
+/// without noise; named `id` in the files.
+fn exposed_panels(id: &str) -> Vec<Sample> {
+    let truth = constants("iron-oxide-red");
+    let white = constants("titanium-dioxide");
+    let mut e: Vec<Sample> = [0.0, 10.0, 20.0, 40.0]
+        .iter()
+        .map(|&h| {
+            sample(
+                &format!("h{h}"),
+                id,
+                Some(0.2),
+                Some(f64::INFINITY),
+                None,
+                Some(h),
+            )
+        })
+        .collect();
+    for i in 0..e.len() {
+        let h = e[i].exposure_mlxh.unwrap();
+        e[i].measured = film_spectrum(
+            &e,
+            &e[i].id.clone(),
+            &truth,
+            &white,
+            default_surface(),
+            (-0.01 * h).exp(),
+        )
+        .unwrap();
+    }
+    e
+}
+
+/// tests/data/exposures_pr101_synthetic.csv (the hostile corpus's light-fastness input) is
+/// [`exposed_panels`] of the catalog's iron-oxide-red. `TINCT_REGENERATE=1 cargo test
+/// synthetic_exposure_file` rewrites it.
+#[test]
+fn synthetic_exposure_file_is_what_the_generator_makes() {
+    let text = format!(
+        "# synthetic (tests/calibrating.rs, exposed_panels): the catalog's iron-oxide-red at 0.2 in titanium-dioxide, 0.01 per Mlx h\n{}",
+        csv_of(&exposed_panels("iron-oxide-red"))
+    );
+    let path = crate::common::data_path("exposures_pr101_synthetic.csv");
+    if std::env::var_os("TINCT_REGENERATE").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let v = json_of(
+        tinct()
+            .args(["calibrate", "lightfastness"])
+            .arg(&path)
+            .args(["--pigment", "iron-oxide-red", "--json"]),
+    );
+    let phi = v["per_mlxh"].as_f64().unwrap();
+    assert!((phi / 0.01 - 1.0).abs() < 0.01, "{v}");
+}
+
+#[test]
+fn an_export_of_exposed_panels_needs_only_their_tint_and_exposure() {
+    // Light fastness from exposed tint panels: the export has ids and spectra, the table the
+    // tint and the exposure; the pigment is --pigment's and the films are opaque, and the entry
+    // says so.
+    let e = exposed_panels("my-red");
+    let mut export = String::from("SAMPLE_ID");
+    for w in grid_wavelengths() {
+        export.push_str(&format!(",SPECTRAL_NM{w}"));
+    }
+    export.push('\n');
+    for x in &e {
+        export.push_str(&x.id);
+        for v in x.measured.values() {
+            export.push_str(&format!(",{v}"));
+        }
+        export.push('\n');
+    }
+    let table: String = std::iter::once("SAMPLE_ID,fraction,load_g_m2,exposure\n".to_string())
+        .chain(
+            e.iter()
+                .map(|x| format!("{},0.2,inf,{}\n", x.id, x.exposure_mlxh.unwrap())),
+        )
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (p, t) = (
+        dir.path().join("panels.csv"),
+        dir.path().join("exposures.csv"),
+    );
+    std::fs::write(&p, &export).unwrap();
+    std::fs::write(&t, &table).unwrap();
+    let v = json_of(
+        tinct()
+            .args(["calibrate", "lightfastness"])
+            .arg(&p)
+            .args(["--pigment", "iron-oxide-red", "--json", "--samples"])
+            .arg(&t),
+    );
+    let phi = v["per_mlxh"].as_f64().unwrap();
+    assert!((phi / 0.01 - 1.0).abs() < 0.05, "{v}");
+    let out = tinct()
+        .args(["calibrate", "lightfastness"])
+        .arg(&p)
+        .args(["--pigment", "iron-oxide-red", "--samples"])
+        .arg(&t)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("fraction, load_g_m2, exposure from")
+            && text.contains("every sample an opaque film of iron-oxide-red"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -660,7 +660,26 @@ const COLOURS: [&str; 10] = [
 
 /// Every subcommand's base invocation and the flags whose values are replaced, one at a time.
 fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
-    vec![
+    #[allow(unused_mut)]
+    let mut commands = vec![
+        (
+            vec![
+                "spectrum",
+                "--input",
+                "data/examples/colorchecker_ohta_10nm.csv",
+            ],
+            vec!["--observer"],
+        ),
+        (
+            vec![
+                "calibrate",
+                "lightfastness",
+                "tests/data/exposures_pr101_synthetic.csv",
+                "--pigment",
+                "iron-oxide-red",
+            ],
+            vec!["--k1", "--k2"],
+        ),
         (vec!["convert", "lab(52 8 14)", "--to", "oklch"], vec![]),
         (
             vec!["delta-e", "lab(50 2.6772 -79.7751)", "lab(50 0 -82.7485)"],
@@ -790,7 +809,22 @@ fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
                 "--parts",
             ],
         ),
-    ]
+    ];
+    #[cfg(feature = "tables")]
+    commands.push((
+        vec![
+            "fit",
+            "tests/data/fade_series_1000_long.csv",
+            "--time",
+            "t_months",
+            "--value",
+            "amount",
+            "--model",
+            "mono",
+        ],
+        vec!["--bootstrap", "--seed"],
+    ));
+    commands
 }
 
 #[test]
@@ -939,6 +973,20 @@ fn a_generated_corpus_of_malformed_files_never_crashes_the_binary() {
     // hang, a second line of error or a non-finite number printed; the input never changed.
     let dir = tempfile::tempdir().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The exposures as an instrument exports them: ids and spectra ("{ids}" below).
+    let ids = dir.path().join("ids.csv");
+    let export: String = std::fs::read_to_string(data_path("exposures_pr101_synthetic.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let mut kept = vec![f[0]];
+            kept.extend(&f[6..]);
+            kept.join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(&ids, export).unwrap();
     let files: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
         (
             "pairs.csv",
@@ -979,6 +1027,31 @@ fn a_generated_corpus_of_malformed_files_never_crashes_the_binary() {
             ],
         ),
         (
+            "exposures.csv",
+            std::fs::read(data_path("exposures_pr101_synthetic.csv")).unwrap(),
+            vec![
+                "calibrate",
+                "lightfastness",
+                "{}",
+                "--pigment",
+                "iron-oxide-red",
+            ],
+        ),
+        (
+            // A table of the fields an instrument's export lacks (`--samples`).
+            "samples.csv",
+            b"id,exposure\nh0,0\nh10,10\nh20,20\nh40,40\n".to_vec(),
+            vec![
+                "calibrate",
+                "lightfastness",
+                "{ids}",
+                "--pigment",
+                "iron-oxide-red",
+                "--samples",
+                "{}",
+            ],
+        ),
+        (
             "care.toml",
             b"healing_loss = 0.4\nhealing_days = 30\n".to_vec(),
             vec![
@@ -1003,13 +1076,16 @@ fn a_generated_corpus_of_malformed_files_never_crashes_the_binary() {
             .take(41)
             .map(|l| format!("{l}\n"))
             .collect();
-        files.push((
-            "series.csv",
-            series.into_bytes(),
-            vec![
-                "fit", "{}", "--time", "t_months", "--value", "amount", "--model", "mono",
-            ],
-        ));
+        let csv = dir.path().join("series-source.csv");
+        std::fs::write(&csv, &series).unwrap();
+        let mut df = tinct::fit::table::read(&csv).unwrap();
+        let parquet =
+            tinct::fit::table::to_bytes(&mut df, std::path::Path::new("series.parquet")).unwrap();
+        let fit = vec![
+            "fit", "{}", "--time", "t_months", "--value", "amount", "--model", "mono",
+        ];
+        files.push(("series.csv", series.into_bytes(), fit.clone()));
+        files.push(("series.parquet", parquet, fit));
         files
     };
     let mut runs = 0;
@@ -1028,7 +1104,10 @@ fn a_generated_corpus_of_malformed_files_never_crashes_the_binary() {
             std::fs::write(&path, bytes).unwrap();
             let args: Vec<String> = args
                 .iter()
-                .map(|a| a.replace("{}", &path.display().to_string()))
+                .map(|a| {
+                    a.replace("{ids}", &ids.display().to_string())
+                        .replace("{}", &path.display().to_string())
+                })
                 .collect();
             let out = tinct()
                 .args(&args)
@@ -1185,4 +1264,165 @@ fn shell_completions_and_a_man_page() {
     assert!(man.status.success());
     let text = String::from_utf8(man.stdout).unwrap();
     assert!(text.contains(".TH tinct 1") && text.contains("plan"));
+}
+
+/// A `<text>` of an SVG: x, y, font size, anchor, rotated, content.
+type SvgText = (f64, f64, f64, String, bool, String);
+
+/// An SVG's width, height and texts.
+fn svg_texts(svg: &str) -> (f64, f64, Vec<SvgText>) {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let key = format!(" {name}=\"");
+        let at = tag.find(&key)? + key.len();
+        Some(tag[at..].split('"').next()?.to_string())
+    };
+    let root_at = svg.find("<svg").expect("an svg element");
+    let root = &svg[root_at..root_at + svg[root_at..].find('>').unwrap()];
+    let num = |tag: &str, name: &str| attr(tag, name).and_then(|v| v.parse::<f64>().ok());
+    let (w, h) = (num(root, "width").unwrap(), num(root, "height").unwrap());
+    let base = num(root, "font-size").unwrap_or(16.0);
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        rest = &rest[i..];
+        let end = rest.find('>').unwrap();
+        let tag = &rest[..end];
+        let close = rest.find("</text>").unwrap();
+        let content = rest[end + 1..close]
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
+        out.push((
+            num(tag, "x").unwrap_or(0.0),
+            num(tag, "y").unwrap_or(0.0),
+            num(tag, "font-size").unwrap_or(base),
+            attr(tag, "text-anchor").unwrap_or_else(|| "start".into()),
+            tag.contains("rotate("),
+            content,
+        ));
+        rest = &rest[close..];
+    }
+    (w, h, out)
+}
+
+#[test]
+fn every_picture_is_readable_at_800_px() {
+    // Issue 15: every plot readable when rendered 800 px wide. Text at least 10 px there, and
+    // every label inside the picture (its width estimated at 0.55 em a character, DejaVu Sans's
+    // mean over lower-case text; measured against cairosvg's rendering when written), so
+    // nothing is cut off.
+    let dir = tempfile::tempdir().unwrap();
+    let at = |n: &str| dir.path().join(n).display().to_string();
+    #[allow(unused_mut)]
+    let mut runs: Vec<Vec<String>> = vec![
+        vec![
+            "appear",
+            "--pigment",
+            "carbon-black:1",
+            "--skin",
+            "fitzpatrick:II",
+            "--swatch",
+            &at("appear.svg"),
+        ],
+        vec![
+            "match",
+            "--skin",
+            "fitzpatrick:II",
+            "--hair",
+            "black",
+            "--top",
+            "3",
+            "--swatch",
+            &at("match.svg"),
+        ],
+        vec![
+            "fade",
+            "--recipe",
+            "carbon-black:5",
+            "--skin",
+            "fitzpatrick:II",
+            "--years",
+            "3",
+            "--plot",
+            &at("fade.svg"),
+        ],
+        vec![
+            "schedule",
+            "--recipe",
+            "carbon-black:5",
+            "--skin",
+            "fitzpatrick:II",
+            "--years",
+            "3",
+            "--runs",
+            "20",
+            "--plot",
+            &at("schedule.svg"),
+        ],
+        vec![
+            "plan",
+            "--skin",
+            "fitzpatrick:II",
+            "--hair",
+            "black",
+            "--runs",
+            "0",
+            "--plot",
+            &at("plan.svg"),
+        ],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(String::from).collect())
+    .collect();
+    #[cfg(feature = "tables")]
+    runs.push(
+        [
+            "fit",
+            &data_path("fade_series_1000_long.csv").display().to_string(),
+            "--time",
+            "t_months",
+            "--value",
+            "amount",
+            "--model",
+            "mono",
+            "--plot",
+            &at("fit.svg"),
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+    );
+    for args in runs {
+        let out = tinct().args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = args.last().unwrap();
+        let svg = std::fs::read_to_string(path).unwrap();
+        let (w, h, texts) = svg_texts(&svg);
+        assert!(!texts.is_empty(), "{path}: no text");
+        let scale = 800.0 / w;
+        for (x, y, size, anchor, rotated, content) in texts {
+            assert!(
+                size * scale >= 10.0,
+                "{path}: {content:?} is {:.1} px at 800 px",
+                size * scale
+            );
+            if rotated {
+                continue;
+            }
+            let width = 0.55 * size * content.chars().count() as f64;
+            let (left, right) = match anchor.as_str() {
+                "middle" => (x - width / 2.0, x + width / 2.0),
+                "end" => (x - width, x),
+                _ => (x, x + width),
+            };
+            assert!(
+                left >= -0.5 && right <= w + 0.5 && y - size >= -0.5 && y <= h + 0.5,
+                "{path}: {content:?} at ({x}, {y}), {width:.0} wide, leaves the {w} x {h} picture"
+            );
+        }
+    }
 }

@@ -104,26 +104,220 @@ pub fn parse_exposure(field: &str, text: &str) -> Result<Option<f64>, InputError
     Ok(Some(v))
 }
 
+/// The descriptive fields a measurement file may leave to a separate table.
+pub const DESCRIPTIVE: [&str; 5] = ["pigment", "fraction", "load_g_m2", "background", "exposure"];
+
+/// What an instrument's export lacks: the descriptive fields ([`DESCRIPTIVE`]) of each sample,
+/// from a separate CSV table with an `id` column (`tinct calibrate --samples`). An
+/// instrument's software writes the spectra and the sample ids, not which pigment, fraction
+/// and load each sample is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Descriptions {
+    origin: String,
+    /// The descriptive columns the table gives, as written.
+    names: Vec<String>,
+    /// Per sample id, its cells in the order of `names`.
+    rows: Vec<(String, Vec<String>)>,
+}
+
+impl Descriptions {
+    /// Reads the table.
+    ///
+    /// # Errors
+    /// Malformed CSV, no `id` column, a column that is not descriptive, an empty or repeated id.
+    pub fn read(bytes: &[u8], origin: &str) -> Result<Descriptions, InputError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .comment(Some(b'#'))
+            .from_reader(bytes);
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| crate::io::csv_error(e).at(origin))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let is_id = |h: &str| h.eq_ignore_ascii_case("id") || h.eq_ignore_ascii_case("sample_id");
+        let id_col = header
+            .iter()
+            .position(|h| is_id(h))
+            .ok_or_else(|| InputError::Invalid {
+                field: format!("{origin}: column \"id\""),
+                message: "missing (the sample ids of the measurement file)".into(),
+            })?;
+        let mut cols = Vec::new();
+        for (i, h) in header.iter().enumerate() {
+            if i == id_col {
+                continue;
+            }
+            if !DESCRIPTIVE.iter().any(|d| h.eq_ignore_ascii_case(d)) {
+                return Err(InputError::Malformed {
+                    field: format!("{origin}: header"),
+                    value: h.clone(),
+                    expected: format!("id and some of {}", DESCRIPTIVE.join(", ")),
+                });
+            }
+            if cols
+                .iter()
+                .any(|(_, n): &(usize, String)| n.eq_ignore_ascii_case(h))
+            {
+                return Err(InputError::Invalid {
+                    field: format!("{origin}: column {h:?}"),
+                    message: "given twice".into(),
+                });
+            }
+            cols.push((i, h.clone()));
+        }
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| crate::io::csv_error(e).at(origin))?;
+            let line = rec.position().map_or(0, |p| p.line() as usize);
+            let id = rec.get(id_col).unwrap_or("").trim().to_string();
+            if id.is_empty() {
+                return Err(InputError::Invalid {
+                    field: format!("{origin}: line {line}, id"),
+                    message: "empty".into(),
+                });
+            }
+            if rows.iter().any(|(x, _)| x == &id) {
+                return Err(InputError::Invalid {
+                    field: format!("{origin}: line {line}, id"),
+                    message: format!("{id:?} is described twice"),
+                });
+            }
+            let cells = cols
+                .iter()
+                .map(|(i, _)| rec.get(*i).unwrap_or("").to_string())
+                .collect();
+            rows.push((id, cells));
+        }
+        Ok(Descriptions {
+            origin: origin.to_string(),
+            names: cols.into_iter().map(|(_, n)| n).collect(),
+            rows,
+        })
+    }
+}
+
+/// Where the descriptive fields a measurement file lacks come from.
+#[derive(Debug, Clone, Default)]
+pub struct Fill {
+    /// A table of them per sample ([`Descriptions`]).
+    pub descriptions: Option<Descriptions>,
+    /// Without a pigment field in the file or the table, every sample is of this pigment (the
+    /// one being calibrated); without a background field as well, every film is opaque (as
+    /// the panels of a light-fastness exposure are).
+    pub pigment: Option<String>,
+}
+
+/// The measurement file's fields with those `fill` supplies added (see [`Fill`]).
+fn filled(
+    origin: &str,
+    names: &[String],
+    rows: &[(usize, Vec<String>)],
+    id_col: usize,
+    fill: &Fill,
+) -> Result<Filled, InputError> {
+    let mut names = names.to_vec();
+    let mut rows = rows.to_vec();
+    let mut notes = Vec::new();
+    let has =
+        |names: &[String], want: &str| names.iter().any(|n| n.trim().eq_ignore_ascii_case(want));
+    if let Some(d) = &fill.descriptions {
+        for n in &d.names {
+            if has(&names, n) {
+                return Err(InputError::Invalid {
+                    field: format!("{}: column {n:?}", d.origin),
+                    message: format!("{origin} has it too; give each field once"),
+                });
+            }
+        }
+        for (line, cells) in &mut rows {
+            let id = cells.get(id_col).map_or("", |s| s.trim()).to_string();
+            let (_, extra) =
+                d.rows
+                    .iter()
+                    .find(|(x, _)| x == &id)
+                    .ok_or_else(|| InputError::Invalid {
+                        field: format!("{origin}: line {line}, id"),
+                        message: format!("sample {id:?} is not described in {}", d.origin),
+                    })?;
+            cells.extend(extra.iter().cloned());
+        }
+        for (id, _) in &d.rows {
+            if !rows
+                .iter()
+                .any(|(_, c)| c.get(id_col).is_some_and(|x| x.trim() == id))
+            {
+                return Err(InputError::Invalid {
+                    field: format!("{}: id", d.origin),
+                    message: format!("describes sample {id:?}, which {origin} does not hold"),
+                });
+            }
+        }
+        names.extend(d.names.iter().cloned());
+        notes.push(format!("{} from {}", d.names.join(", "), d.origin));
+    }
+    if let Some(p) = &fill.pigment {
+        if !has(&names, "pigment") {
+            let opaque = !has(&names, "background");
+            for (_, cells) in &mut rows {
+                cells.push(p.clone());
+                if opaque {
+                    cells.push("none".into());
+                }
+            }
+            names.push("pigment".into());
+            if opaque {
+                names.push("background".into());
+                notes.push(format!("every sample an opaque film of {p}"));
+            } else {
+                notes.push(format!("every sample of {p}"));
+            }
+        }
+    }
+    Ok(Filled { names, rows, notes })
+}
+
+/// A measurement file's fields once filled, and how they were ([`Fill`]).
+struct Filled {
+    names: Vec<String>,
+    rows: Vec<(usize, Vec<String>)>,
+    notes: Vec<String>,
+}
+
+/// Samples read, and how the fields the file lacked were filled (empty when it had them all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurements {
+    pub samples: Vec<Sample>,
+    pub filled: Vec<String>,
+}
+
 /// Builds samples from named fields and spectra (shared by the CSV and CGATS readers).
 fn build(
     origin: &str,
     names: &[String],
     rows: &[(usize, Vec<String>)],
     percent: bool,
-) -> Result<Vec<Sample>, InputError> {
-    let find = |want: &[&str]| {
+    fill: &Fill,
+) -> Result<Measurements, InputError> {
+    let position = |names: &[String], want: &[&str]| {
         names
             .iter()
             .position(|n| want.iter().any(|w| n.trim().eq_ignore_ascii_case(w)))
     };
-    let id_col = find(&["id", "sample_id"]).ok_or_else(|| InputError::Invalid {
+    let id_col = position(names, &["id", "sample_id"]).ok_or_else(|| InputError::Invalid {
         field: format!("{origin}: column \"id\""),
         message: "missing (the sample id: id or SAMPLE_ID)".into(),
     })?;
+    let Filled { names, rows, notes } = filled(origin, names, rows, id_col, fill)?;
+    let (names, rows) = (&names[..], &rows[..]);
+    let find = |want: &[&str]| position(names, want);
     let need = |name: &str| {
         find(&[name]).ok_or_else(|| InputError::Invalid {
             field: format!("{origin}: column {name:?}"),
-            message: "missing (id, pigment, fraction, load_g_m2, background, then wavelengths)"
+            message: "missing (id, pigment, fraction, load_g_m2, background, then wavelengths; \
+                      --samples gives them from a table by id)"
                 .into(),
         })
     };
@@ -276,14 +470,22 @@ fn build(
             }
         }
     }
-    Ok(out)
+    Ok(Measurements {
+        samples: out,
+        filled: notes,
+    })
 }
 
 /// Reads the CSV form.
 ///
 /// # Errors
 /// Malformed CSV, a missing column, a bad value (named with its line and column).
-pub fn read_csv(bytes: &[u8], origin: &str, percent: bool) -> Result<Vec<Sample>, InputError> {
+pub fn read_csv(
+    bytes: &[u8],
+    origin: &str,
+    percent: bool,
+    fill: &Fill,
+) -> Result<Measurements, InputError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -308,7 +510,7 @@ pub fn read_csv(bytes: &[u8], origin: &str, percent: bool) -> Result<Vec<Sample>
         }
         rows.push((line, rec.iter().map(str::to_string).collect()));
     }
-    build(origin, &names, &rows, percent)
+    build(origin, &names, &rows, percent, fill)
 }
 
 /// Splits a CGATS data line into fields (whitespace separated, "quoted strings" kept whole).
@@ -354,7 +556,12 @@ fn cgats_fields(line: &str) -> Result<Vec<String>, String> {
 /// # Errors
 /// A missing or unterminated section, a data line with the wrong number of fields, a
 /// NUMBER_OF_SETS that does not match, or a bad value (named with its line).
-pub fn read_cgats(text: &str, origin: &str, percent: bool) -> Result<Vec<Sample>, InputError> {
+pub fn read_cgats(
+    text: &str,
+    origin: &str,
+    percent: bool,
+    fill: &Fill,
+) -> Result<Measurements, InputError> {
     let err = |line: usize, message: String| InputError::Invalid {
         field: format!("{origin}: line {line}"),
         message,
@@ -443,7 +650,7 @@ pub fn read_cgats(text: &str, origin: &str, percent: bool) -> Result<Vec<Sample>
             });
         }
     }
-    build(origin, &names, &rows, percent)
+    build(origin, &names, &rows, percent, fill)
 }
 
 /// Reads either form: CGATS when the text starts with a CGATS identifier or holds
@@ -451,7 +658,12 @@ pub fn read_cgats(text: &str, origin: &str, percent: bool) -> Result<Vec<Sample>
 ///
 /// # Errors
 /// As [`read_csv`] and [`read_cgats`].
-pub fn read(bytes: &[u8], origin: &str, percent: bool) -> Result<Vec<Sample>, InputError> {
+pub fn read(
+    bytes: &[u8],
+    origin: &str,
+    percent: bool,
+    fill: &Fill,
+) -> Result<Measurements, InputError> {
     let text = std::str::from_utf8(bytes).map_err(|_| InputError::Invalid {
         field: origin.to_string(),
         message: "not UTF-8 text".into(),
@@ -459,8 +671,8 @@ pub fn read(bytes: &[u8], origin: &str, percent: bool) -> Result<Vec<Sample>, In
     let first = text.trim_start().lines().next().unwrap_or("");
     if first.starts_with("CGATS") || first.starts_with("IT8") || text.contains("BEGIN_DATA_FORMAT")
     {
-        read_cgats(text, origin, percent)
+        read_cgats(text, origin, percent, fill)
     } else {
-        read_csv(bytes, origin, percent)
+        read_csv(bytes, origin, percent, fill)
     }
 }

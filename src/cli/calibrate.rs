@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use tinct::calibrate::input::{read, Sample};
+use tinct::calibrate::input::{read, Descriptions, Fill, Measurements, Sample};
 use tinct::calibrate::{
     calibrate_lightfastness, calibrate_optical, calibrate_white, default_surface, Constants,
 };
@@ -41,9 +41,15 @@ pub struct Common {
     /// column per wavelength) or CGATS.17 text with the same fields and SPECTRAL_380 ...
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
-    /// The pigment being calibrated (its value in the pigment column).
+    /// The pigment being calibrated (its value in the pigment column). Without a pigment field
+    /// every sample is of it, and without a background field as well every film is opaque
+    /// (an instrument's export of exposed panels).
     #[arg(long, value_name = "ID")]
     pub pigment: String,
+    /// A CSV table of the fields an instrument's export lacks, by sample id: id (SAMPLE_ID in
+    /// CGATS) and some of pigment, fraction, load_g_m2, background, exposure.
+    #[arg(long, value_name = "FILE")]
+    pub samples: Option<PathBuf>,
     /// The white of the tints: calibrated from its own rows when the input has them, else a
     /// catalog id.
     #[arg(long, default_value = "titanium-dioxide", value_name = "ID")]
@@ -110,13 +116,23 @@ struct Loaded {
     catalog: Catalog,
     surface: Saunderson,
     origin: String,
+    /// How the fields the measurement file lacked were filled.
+    filled: Vec<String>,
 }
 
 fn load(a: &Common) -> Result<Loaded, CliError> {
     if let Some(out) = &a.output {
         let mut inputs = vec![a.input.as_path()];
         inputs.extend(a.catalog.iter().map(PathBuf::as_path));
+        inputs.extend(a.samples.as_deref());
         tinct::io::check_not_input(out, &inputs)?;
+    }
+    if a.input.as_path() == Path::new("-") && a.samples.as_deref() == Some(Path::new("-")) {
+        return Err(InputError::Invalid {
+            field: "--samples".into(),
+            message: "standard input is already the measurement file".into(),
+        }
+        .into());
     }
     for (name, v) in [("k1", a.k1), ("k2", a.k2)] {
         if !(v.is_finite() && (0.0..1.0).contains(&v)) {
@@ -134,7 +150,22 @@ fn load(a: &Common) -> Result<Loaded, CliError> {
     } else {
         a.input.display().to_string()
     };
-    let samples = read(&bytes, &origin, a.percent)?;
+    let descriptions = match &a.samples {
+        Some(path) => {
+            let name = if path.as_path() == Path::new("-") {
+                "standard input".to_string()
+            } else {
+                path.display().to_string()
+            };
+            Some(Descriptions::read(&tinct::io::read_file(path)?, &name)?)
+        }
+        None => None,
+    };
+    let fill = Fill {
+        descriptions,
+        pigment: Some(a.pigment.clone()),
+    };
+    let Measurements { samples, filled } = read(&bytes, &origin, a.percent, &fill)?;
     let sha256 = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -149,6 +180,7 @@ fn load(a: &Common) -> Result<Loaded, CliError> {
             ..default_surface()
         },
         origin,
+        filled,
     })
 }
 
@@ -263,6 +295,15 @@ fn write_entry(entry: &EntryOut, a: &Common, header: &str) -> Result<String, Cli
     Ok(text)
 }
 
+/// How the measurement file's missing fields were filled, for an entry's sources.
+fn filled_note(l: &Loaded) -> String {
+    if l.filled.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", l.filled.join("; "))
+    }
+}
+
 fn provenance(l: &Loaded, a: &Common, method: &str, white_how: &str) -> toml::Table {
     let mut t = toml::Table::new();
     t.insert("method".into(), method.into());
@@ -274,6 +315,9 @@ fn provenance(l: &Loaded, a: &Common, method: &str, white_how: &str) -> toml::Ta
             .into(),
     );
     t.insert("input_sha256".into(), l.sha256.clone().into());
+    if !l.filled.is_empty() {
+        t.insert("input_filled".into(), l.filled.join("; ").into());
+    }
     t.insert("date".into(), today().into());
     t.insert(
         "tinct_version".into(),
@@ -341,8 +385,10 @@ fn optical(a: OpticalArgs) -> Result<(), CliError> {
         sources: vec![PigmentSource {
             what: "k and s per unit load (m^2/g) at every wavelength".into(),
             source: format!(
-                "tinct calibrate optical on {} (sha256 {}), {date}: {n} samples, white {white_how}",
-                l.origin, l.sha256
+                "tinct calibrate optical on {} (sha256 {}){}, {date}: {n} samples, white {white_how}",
+                l.origin,
+                l.sha256,
+                filled_note(&l)
             ),
         }],
         notes: warnings.clone(),
@@ -454,9 +500,10 @@ fn lightfastness(a: LightArgs) -> Result<(), CliError> {
     sources.push(PigmentSource {
         what: "photodegradation constant per Mlx h of daylight and its 95 % interval".into(),
         source: format!(
-            "tinct calibrate lightfastness on {} (sha256 {}), {date}: {} exposed samples",
+            "tinct calibrate lightfastness on {} (sha256 {}){}, {date}: {} exposed samples",
             l.origin,
             l.sha256,
+            filled_note(&l),
             lf.samples.len()
         ),
     });

@@ -181,6 +181,7 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
         seed: a.seed,
     };
     let total = g.problems.len();
+    opt.validate(total)?;
     let bar = (std::io::stderr().is_terminal() && total >= 200).then(|| {
         let b = indicatif::ProgressBar::new(total as u64);
         b.set_style(

@@ -193,6 +193,42 @@ pub struct FitOptions {
     pub seed: u64,
 }
 
+/// Most residual bootstrap runs per series: 2,000 give 95 % percentile intervals to about
+/// their own sampling error (Efron & Tibshirani 1993, ch. 13, read second-hand); ten times that
+/// leaves room.
+pub const MAX_BOOTSTRAP: usize = 20_000;
+
+/// Most bootstrap fits of one call, runs times series (about a minute on two cores).
+pub const MAX_BOOTSTRAP_FITS: usize = 10_000_000;
+
+impl FitOptions {
+    /// Checks the bootstrap's size for `series` series.
+    ///
+    /// # Errors
+    /// More than [`MAX_BOOTSTRAP`] runs, or more than [`MAX_BOOTSTRAP_FITS`] fits in all.
+    pub fn validate(&self, series: usize) -> Result<(), crate::InputError> {
+        let runs = self.bootstrap;
+        if runs > MAX_BOOTSTRAP {
+            return Err(crate::InputError::OutOfRange {
+                field: "bootstrap".into(),
+                value: runs as f64,
+                expected: format!("0 to {MAX_BOOTSTRAP} runs; 2,000 are plenty"),
+            });
+        }
+        if runs.saturating_mul(series) > MAX_BOOTSTRAP_FITS {
+            return Err(crate::InputError::OutOfRange {
+                field: "bootstrap".into(),
+                value: runs as f64,
+                expected: format!(
+                    "at most {} runs for {series} series, {MAX_BOOTSTRAP_FITS} fits in all",
+                    MAX_BOOTSTRAP_FITS / series.max(1)
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for FitOptions {
     fn default() -> Self {
         FitOptions {
