@@ -16,6 +16,7 @@ mod packaging;
 mod physics;
 mod plan;
 mod properties;
+mod python;
 mod readme;
 mod reference;
 mod skin_fit;

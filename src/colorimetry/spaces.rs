@@ -345,6 +345,145 @@ pub fn oklch_to_oklab(lch: Oklch) -> Oklab {
     }
 }
 
+/// A colour space of three coordinates, for converting arrays of colours
+/// ([`convert`]); the names are those of `tinct convert --to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Space {
+    Xyz,
+    Xyy,
+    Lab,
+    Lch,
+    Oklab,
+    Oklch,
+    /// Gamma-encoded sRGB, not clipped: a channel outside 0..1 is out of gamut (encoded with
+    /// its sign kept, as CSS Color 4 extends the transfer function).
+    Srgb,
+    /// Linear sRGB, not clipped.
+    LinearSrgb,
+}
+
+/// The names [`Space::from_name`] takes.
+pub const SPACE_NAMES: &str = "xyz, xyy, lab, lch, oklab, oklch, srgb, linear-srgb";
+
+impl Space {
+    /// The space by name (case-insensitive).
+    ///
+    /// # Errors
+    /// An unknown name (the field named `field`).
+    pub fn from_name(field: &str, name: &str) -> Result<Space, crate::InputError> {
+        Ok(
+            match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+                "xyz" => Space::Xyz,
+                "xyy" => Space::Xyy,
+                "lab" | "cielab" => Space::Lab,
+                "lch" | "lchab" | "cielch" => Space::Lch,
+                "oklab" => Space::Oklab,
+                "oklch" => Space::Oklch,
+                "srgb" | "rgb" => Space::Srgb,
+                "linear-srgb" | "srgb-linear" => Space::LinearSrgb,
+                _ => {
+                    return Err(crate::InputError::Unknown {
+                        field: field.into(),
+                        kind: "colour space",
+                        value: name.to_string(),
+                        known: SPACE_NAMES.into(),
+                    })
+                }
+            },
+        )
+    }
+
+    /// XYZ (relative to `white`) of coordinates `v` in this space.
+    pub fn to_xyz(self, v: [f64; 3], white: Xyz) -> Xyz {
+        match self {
+            Space::Xyz => Xyz::new(v[0], v[1], v[2]),
+            Space::Xyy => {
+                if v[1] == 0.0 {
+                    Xyz::new(0.0, 0.0, 0.0)
+                } else {
+                    let k = v[2] / v[1];
+                    Xyz::new(v[0] * k, v[2], (1.0 - v[0] - v[1]) * k)
+                }
+            }
+            Space::Lab => lab_to_xyz(Lab::new(v[0], v[1], v[2]), white),
+            Space::Lch => lab_to_xyz(
+                lch_to_lab(Lch {
+                    l: v[0],
+                    c: v[1],
+                    h: v[2],
+                }),
+                white,
+            ),
+            Space::Oklab => oklab_to_xyz(
+                Oklab {
+                    l: v[0],
+                    a: v[1],
+                    b: v[2],
+                },
+                white,
+            ),
+            Space::Oklch => oklab_to_xyz(
+                oklch_to_oklab(Oklch {
+                    l: v[0],
+                    c: v[1],
+                    h: v[2],
+                }),
+                white,
+            ),
+            Space::Srgb => {
+                linear_srgb_to_xyz(v.map(|c| c.signum() * srgb_decode([c.abs(); 3])[0]), white)
+            }
+            Space::LinearSrgb => linear_srgb_to_xyz(v, white),
+        }
+    }
+
+    /// Coordinates in this space of `xyz` (relative to `white`).
+    pub fn from_xyz(self, xyz: Xyz, white: Xyz) -> [f64; 3] {
+        match self {
+            Space::Xyz => [xyz.x, xyz.y, xyz.z],
+            Space::Xyy => {
+                let v = xyz_to_xyy(xyz, white);
+                [v.x, v.y, v.luminance]
+            }
+            Space::Lab => {
+                let l = xyz_to_lab(xyz, white);
+                [l.l, l.a, l.b]
+            }
+            Space::Lch => {
+                let c = lab_to_lch(xyz_to_lab(xyz, white));
+                [c.l, c.c, c.h]
+            }
+            Space::Oklab => {
+                let o = xyz_to_oklab(xyz, white);
+                [o.l, o.a, o.b]
+            }
+            Space::Oklch => {
+                let o = oklab_to_oklch(xyz_to_oklab(xyz, white));
+                [o.l, o.c, o.h]
+            }
+            Space::Srgb => xyz_to_srgb(xyz, white)
+                .linear
+                .map(|c| c.signum() * srgb_encode([c.abs(); 3])[0]),
+            Space::LinearSrgb => xyz_to_srgb(xyz, white).linear,
+        }
+    }
+}
+
+/// XYZ relative to `white` of linear sRGB (not clipped).
+fn linear_srgb_to_xyz(lin: [f64; 3], white: Xyz) -> Xyz {
+    let xyz = srgb_npm() * Vector3::new(lin[0], lin[1], lin[2]) * 100.0;
+    bradford_adapt(Xyz::from_vector(xyz), srgb_white(), white)
+}
+
+/// `v` in space `from` converted to space `to`, both relative to `white` (the XYZ of the
+/// viewing conditions' white, Y = 100).
+pub fn convert(v: [f64; 3], from: Space, to: Space, white: Xyz) -> [f64; 3] {
+    if from == to {
+        return v;
+    }
+    to.from_xyz(from.to_xyz(v, white), white)
+}
+
 /// Individual typology angle of a skin colour, degrees: arctan((L* - 50) / b*)
 /// (Chardon, Cretois & Hourseau 1991, Int. J. Cosmet. Sci. 13, 191-208), written with atan2 so
 /// that b* <= 0 stays defined (+90 for a light colour with b* = 0).
@@ -399,6 +538,50 @@ impl ItaClass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_space_converts_there_and_back() {
+        let white = srgb_white();
+        let labs = [
+            [52.0, 8.0, 14.0],
+            [20.0, -30.0, 40.0],
+            [95.0, 0.5, -2.0],
+            [0.0, 0.0, 0.0],
+            [60.0, 90.0, -90.0], // out of the sRGB gamut
+        ];
+        let spaces = [
+            Space::Xyz,
+            Space::Xyy,
+            Space::Lch,
+            Space::Oklab,
+            Space::Oklch,
+            Space::Srgb,
+            Space::LinearSrgb,
+        ];
+        for lab in labs {
+            for s in spaces {
+                let there = convert(lab, Space::Lab, s, white);
+                let back = convert(there, s, Space::Lab, white);
+                for (x, y) in back.iter().zip(lab) {
+                    assert!((x - y).abs() < 1e-9, "{s:?} {lab:?} {back:?}");
+                }
+            }
+            // In gamut, the array form is the clipped form the CLI prints.
+            let xyz = lab_to_xyz(Lab::new(lab[0], lab[1], lab[2]), white);
+            let s = xyz_to_srgb(xyz, white);
+            if s.in_gamut {
+                let v = convert(lab, Space::Lab, Space::Srgb, white);
+                for (x, y) in v.iter().zip(s.encoded) {
+                    assert!((x - y).abs() < 1e-9);
+                }
+            }
+        }
+        assert!(Space::from_name("to", "hsv").is_err());
+        assert_eq!(
+            Space::from_name("to", "Linear_sRGB").unwrap(),
+            Space::LinearSrgb
+        );
+    }
 
     #[test]
     fn srgb_matrix_is_colour_sciences_normalised_primary_matrix() {

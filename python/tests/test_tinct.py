@@ -1,0 +1,174 @@
+"""The Python package against the references tinct's Rust tests use (tests/data: Sharma et
+al.'s CIEDE2000 pairs, and colour-science 0.4.7 values made by tests/data/generate_reference.py),
+and against the binary's own answers."""
+
+import pathlib
+
+import numpy as np
+import pytest
+
+import tinct
+
+DATA = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data"
+
+
+def table(name):
+    """A reference CSV as a structured array (its leading # lines skipped)."""
+    import io
+
+    lines = [line for line in (DATA / name).read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return np.genfromtxt(io.StringIO("\n".join(lines)), delimiter=",", names=True, dtype=None, encoding="utf-8")
+
+
+def test_sharma_pairs_to_their_published_four_decimals():
+    t = table("ciede2000_sharma.csv")
+    lab1 = np.column_stack([t["L1"], t["a1"], t["b1"]])
+    lab2 = np.column_stack([t["L2"], t["a2"], t["b2"]])
+    d = tinct.delta_e(lab1, lab2)
+    assert d.shape == (34,)
+    assert np.max(np.abs(d - t["dE00"])) < 5e-5
+
+
+@pytest.mark.parametrize(
+    "column, kwargs",
+    [
+        ("cie76", dict(method="cie76")),
+        ("cie94", dict(method="cie94")),
+        ("cie94_textiles", dict(method="cie94-textiles")),
+        ("cmc_2_1", dict(method="cmc")),
+        ("cmc_1_1", dict(method="cmc", cmc_l=1.0, cmc_c=1.0)),
+        ("ciede2000", dict()),
+        ("ciede2000_kl2", dict(k_l=2.0)),
+    ],
+)
+def test_every_formula_agrees_with_colour_science(column, kwargs):
+    t = table("delta_e_random.csv")
+    lab1 = np.column_stack([t["L1"], t["a1"], t["b1"]])
+    lab2 = np.column_stack([t["L2"], t["a2"], t["b2"]])
+    d = tinct.delta_e(lab1, lab2, **kwargs)
+    np.testing.assert_allclose(d, t[column], rtol=1e-9, atol=1e-9)
+
+
+def test_arrays_broadcast_and_keep_their_leading_shape():
+    rng = np.random.default_rng(1)
+    lab = np.column_stack([rng.uniform(0, 100, 24), rng.uniform(-60, 60, 24), rng.uniform(-60, 60, 24)])
+    grid = lab.reshape(2, 3, 4, 3)
+    one = tinct.delta_e(grid, lab[0])
+    assert one.shape == (2, 3, 4)
+    assert one[0, 0, 0] == 0.0
+    pairwise = tinct.delta_e(lab[:, None, :], lab[None, :, :])
+    assert pairwise.shape == (24, 24)
+    np.testing.assert_allclose(pairwise, pairwise.T, atol=1e-12)
+    # Non-contiguous views are read in place as they are.
+    np.testing.assert_array_equal(tinct.delta_e(lab[::2], lab[1::2]), tinct.delta_e(lab[::2].copy(), lab[1::2].copy()))
+    assert tinct.convert(grid, "lab", "xyz").shape == (2, 3, 4, 3)
+
+
+def test_conversions_agree_with_colour_science():
+    t = table("conversions.csv")
+    for ill, obs in [("D65", 2), ("D50", 2), ("A", 10), ("F11", 2)]:
+        rows = (t["illuminant"] == ill) & (t["observer"] == obs)
+        r = t[rows]
+        lab = np.column_stack([r["L"], r["a"], r["b"]])
+        conv = lambda to: tinct.convert(lab, "lab", to, illuminant=ill, observer=obs)  # noqa: E731
+        np.testing.assert_allclose(conv("xyz"), np.column_stack([r["X"], r["Y"], r["Z"]]), rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(conv("xyy")[:, :2], np.column_stack([r["x"], r["y"]]), rtol=1e-9, atol=1e-9)
+        lch = conv("lch")
+        np.testing.assert_allclose(lch[:, 1], r["C"], rtol=1e-9, atol=1e-9)
+        # Oklab: CSS Color 4's M1 against colour-science's 2020 M1, within 2e-4 (see
+        # tests/reference.rs); sRGB: matrices from the primaries against IEC's 4 decimals.
+        np.testing.assert_allclose(conv("oklab"), np.column_stack([r["ok_L"], r["ok_a"], r["ok_b"]]), atol=2e-4)
+        lin = np.column_stack([r["lin_r"], r["lin_g"], r["lin_b"]])
+        np.testing.assert_allclose(conv("linear-srgb"), lin, rtol=3e-4, atol=3e-4)
+        inside = np.all((lin >= 0) & (lin <= 1), axis=1)
+        srgb = np.column_stack([r["srgb_r"], r["srgb_g"], r["srgb_b"]])
+        # (Encoding multiplies a linear difference by up to 12.92 near black.)
+        np.testing.assert_allclose(conv("srgb")[inside], srgb[inside], atol=1e-3)
+        # And back.
+        for space in ["xyz", "xyy", "lch", "oklab", "oklch", "srgb", "linear-srgb"]:
+            back = tinct.convert(conv(space), space, "lab", illuminant=ill, observer=obs)
+            np.testing.assert_allclose(back, lab, atol=1e-8)
+
+
+def test_spectra_to_lab_agree_with_astm_e308_by_colour_science():
+    spectra = table("e308_spectra.csv")
+    ref = table("e308_xyz.csv")
+    wl5 = np.array([float(n) for n in spectra.dtype.names[1:]])
+    values = np.column_stack([spectra[n] for n in spectra.dtype.names[1:]])
+    ids = list(spectra["id"])
+    checked = 0
+    for ill in ["D65", "D50", "A", "F11"]:
+        for obs in [2, 10]:
+            rows = ref[(ref["illuminant"] == ill) & (ref["observer"] == obs) & (ref["method"] == "E308") & (ref["interval_nm"] == 10)]
+            for start, end in {(int(a), int(b)) for a, b in zip(rows["start_nm"], rows["end_nm"])}:
+                sel = rows[(rows["start_nm"] == start) & (rows["end_nm"] == end)]
+                keep = (wl5 >= start) & (wl5 <= end) & (wl5 % 10 == 0)
+                r = values[[ids.index(i) for i in sel["id"]]][:, keep]
+                lab = tinct.sd_to_lab(r, wl5[keep], illuminant=ill, observer=obs)
+                np.testing.assert_allclose(lab, np.column_stack([sel["L"], sel["a"], sel["b"]]), atol=1e-9)
+                checked += len(sel)
+    assert checked >= 100
+
+
+def test_the_binary_and_the_package_give_the_same_colour():
+    import json
+    import shutil
+    import subprocess
+
+    exe = shutil.which("tinct") or str(pathlib.Path(__file__).resolve().parents[2] / "target" / "release" / "tinct")
+    if not pathlib.Path(exe).exists():
+        pytest.skip("no tinct binary built")
+    out = json.loads(subprocess.run([exe, "convert", "lab(52 8 14)", "--to", "oklch", "--json"], capture_output=True, text=True, check=True).stdout)
+    mine = tinct.convert([52, 8, 14], "lab", "oklch")
+    np.testing.assert_allclose(mine, out["value"], atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call, says",
+    [
+        (lambda: tinct.delta_e([1, 2], [1, 2, 3]), "lab1: shape [2], expected (..., 3)"),
+        (lambda: tinct.delta_e(np.zeros((2, 3)), np.zeros((3, 3))), "do not broadcast together"),
+        (lambda: tinct.delta_e([1, 2, 3], [1, 2, 3], method="cie2001"), 'unknown colour-difference method "cie2001"'),
+        (lambda: tinct.delta_e([1, 2, 3], [1, 2, 3], k_l=0), "kL: 0 is out of range"),
+        (lambda: tinct.delta_e(["a", 2, 3], [1, 2, 3]), "lab1: not an array of numbers"),
+        (lambda: tinct.convert([1, 2, 3], "lab", "hsv"), 'target: unknown colour space "hsv"'),
+        (lambda: tinct.convert([1, 2, 3], "lab", "xyz", illuminant="D99"), "D99"),
+        (lambda: tinct.convert([1, 2, 3], "lab", "xyz", observer=5), "observer"),
+        (lambda: tinct.sd_to_lab(np.ones((2, 5)), np.arange(4.0) + 400), "reflectance: shape [2, 5], expected (..., 4)"),
+        (lambda: tinct.sd_to_lab(np.ones(3), [400, 390, 410]), "wavelengths"),
+        (lambda: tinct.sd_to_lab([0.5, np.nan, 0.5], [400, 410, 420]), "reflectance row 0"),
+    ],
+)
+def test_bad_input_is_a_value_error_with_the_clis_message(call, says):
+    with pytest.raises(ValueError) as e:
+        call()
+    assert says in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    failures, tried = doctest.testmod(tinct, verbose=False)
+    assert tried >= 4 and failures == 0
+
+
+def test_the_readmes_python_example_prints_what_the_readme_shows():
+    import contextlib
+    import io
+    import os
+
+    root = DATA.parents[1]
+    blocks = (root / "README.md").read_text(encoding="utf-8").split("```")
+    at = next(i for i, b in enumerate(blocks) if b.startswith("python\n") and "import tinct" in b)
+    code, expected = blocks[at][len("python\n"):], blocks[at + 2].strip()
+    out = io.StringIO()
+    cwd, printing = os.getcwd(), np.get_printoptions()
+    try:
+        os.chdir(root)
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+        np.set_printoptions(**printing)
+    assert out.getvalue().strip() == expected

@@ -1,0 +1,81 @@
+"""tinct: how cosmetic-tattoo (SMP) pigment looks in skin, in Python.
+
+The functions take numpy arrays (or anything ``numpy.asarray`` takes) and return numpy
+arrays; the work runs in Rust on all cores with the GIL released. Bad input raises
+``ValueError`` with the same one-line message the ``tinct`` command prints.
+
+>>> import tinct
+>>> round(float(tinct.delta_e([50, 2.6772, -79.7751], [50, 0, -82.7485])), 4)
+2.0425
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _tinct
+
+__all__ = ["delta_e", "convert", "sd_to_lab", "__version__"]
+
+__version__ = _tinct.version()
+
+
+def _f64(x, name):
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name}: not an array of numbers ({e})") from None
+
+
+def delta_e(lab1, lab2, method="ciede2000", k_l=1.0, k_c=1.0, k_h=1.0, cmc_l=None, cmc_c=None):
+    """Colour differences between CIELAB colours.
+
+    ``lab1`` and ``lab2`` have shape ``(..., 3)`` (L*, a*, b*) and broadcast together as numpy
+    arrays do; the result has their broadcast shape without the last axis. ``method`` is
+    ``"ciede2000"`` (CIE 142-2001; ``k_l``, ``k_c``, ``k_h`` its parametric factors),
+    ``"cie76"``, ``"cie94"``, ``"cie94-textiles"`` or ``"cmc"`` (``cmc_l``:``cmc_c``, 2:1 unless
+    given; ``"cmc-1:1"``). A NaN in a colour gives NaN for its difference.
+
+    >>> import numpy as np, tinct
+    >>> lab = np.array([[50, 2.6772, -79.7751], [50, 3.1571, -77.2803]])
+    >>> tinct.delta_e(lab, [50, 0, -82.7485]).round(4)
+    array([2.0425, 2.8615])
+    """
+    return _tinct.delta_e(
+        _f64(lab1, "lab1"), _f64(lab2, "lab2"), method, k_l, k_c, k_h, cmc_l, cmc_c
+    )
+
+
+def convert(values, source, target, illuminant="D65", observer=2):
+    """Colours of shape ``(..., 3)`` converted from space ``source`` to space ``target``.
+
+    Spaces: ``"xyz"`` (Y of the white = 100), ``"xyy"``, ``"lab"``, ``"lch"``, ``"oklab"``,
+    ``"oklch"``, ``"srgb"`` (gamma-encoded, 0..1, not clipped: values outside 0..1 are out of
+    gamut) and ``"linear-srgb"``. XYZ, Lab and LCh are relative to the white of ``illuminant``
+    (D65, D50, A, F2, F11, LED-B3) and ``observer`` (2 or 10 degrees; D65/2 by default, as
+    ``tinct convert``); Oklab and sRGB are defined on D65 and reached by Bradford adaptation,
+    as ``tinct convert`` does.
+
+    >>> import tinct
+    >>> tinct.convert([52, 8, 14], "lab", "lch").round(3)
+    array([52.   , 16.125, 60.255])
+    """
+    return _tinct.convert(_f64(values, "values"), source, target, illuminant, str(observer))
+
+
+def sd_to_lab(reflectance, wavelengths, illuminant="D65", observer=2):
+    """CIELAB of reflectance spectra.
+
+    ``reflectance`` has shape ``(..., bands)`` (factors 0..1), ``wavelengths`` shape
+    ``(bands,)`` in nm, increasing. Computed by ASTM E308: with the table of the spectra's own
+    interval when they are a regular 1, 5, 10 or 20 nm grid, else with the 10 nm table after
+    resampling; D65/2 by default, as ``tinct spectrum``. The result has shape ``(..., 3)``.
+
+    >>> import numpy as np, tinct
+    >>> wl = np.arange(360, 781, 10.0)
+    >>> tinct.sd_to_lab(np.full(wl.size, 0.5), wl).round(2)
+    array([76.07,  0.  ,  0.  ])
+    """
+    return _tinct.sd_to_lab(
+        _f64(reflectance, "reflectance"), _f64(wavelengths, "wavelengths"), illuminant, str(observer)
+    )
