@@ -437,3 +437,391 @@ pub fn resolve_skin(
         fit: Some(fit),
     })
 }
+
+// ---- the appear job: one request, one report (what `tinct appear --json` prints) ----
+
+/// How a request gives the client's skin: text (`fitzpatrick:II`, a colour such as
+/// `lab(62 11 17)`), or a measured reflectance spectrum.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum SkinRequest {
+    Text(String),
+    Spectrum {
+        wavelengths_nm: Vec<f64>,
+        reflectance: Vec<f64>,
+    },
+}
+
+impl SkinRequest {
+    /// The skin input this names.
+    ///
+    /// # Errors
+    /// Text that is neither a preset nor a colour; a malformed spectrum.
+    pub fn input(&self) -> Result<SkinInput, InputError> {
+        match self {
+            SkinRequest::Text(t) => SkinInput::parse(t)?.ok_or_else(|| InputError::Malformed {
+                field: "skin".into(),
+                value: t.clone(),
+                expected: "fitzpatrick:I..VI, a colour such as lab(62 11 17), or a spectrum".into(),
+            }),
+            SkinRequest::Spectrum {
+                wavelengths_nm,
+                reflectance,
+            } => Ok(SkinInput::Spectrum(
+                crate::spectrum::MeasuredSpectrum::new(wavelengths_nm.clone(), reflectance.clone())
+                    .map_err(|e| e.at("skin"))?,
+            )),
+        }
+    }
+}
+
+/// How a measured skin was read: `sce` (specular excluded) or `sci` (included).
+///
+/// # Errors
+/// Any other text.
+pub fn parse_specular(field: &str, text: &str) -> Result<Specular, InputError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "sce" | "excluded" => Ok(Specular::Excluded),
+        "sci" | "included" => Ok(Specular::Included),
+        _ => Err(InputError::Malformed {
+            field: field.into(),
+            value: text.to_string(),
+            expected: "sce (specular excluded) or sci (specular included)".into(),
+        }),
+    }
+}
+
+/// A pigment at a healed load.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PigmentLoad {
+    pub pigment: String,
+    pub load_g_m2: f64,
+}
+
+/// A pigment as an ink dilution (`"1:6"`: pigment parts to diluent parts), its healed load
+/// from the deposition model.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PigmentDilution {
+    pub pigment: String,
+    pub dilution: String,
+}
+
+fn default_skin_tolerance() -> f64 {
+    DEFAULT_SKIN_TOLERANCE
+}
+fn default_specular() -> String {
+    "sce".into()
+}
+fn default_depth() -> f64 {
+    crate::optics::skin::DEFAULT_DOT_DEPTH_MM
+}
+fn default_thickness() -> f64 {
+    crate::optics::skin::DEFAULT_DOT_THICKNESS_MM
+}
+fn default_diameter() -> Option<f64> {
+    Some(crate::optics::skin::DEFAULT_DOT_DIAMETER_MM)
+}
+fn default_cluster_um() -> f64 {
+    crate::optics::packaging::Packaging::DEFAULT.cluster_um
+}
+fn default_cluster_fill() -> f64 {
+    crate::optics::packaging::Packaging::DEFAULT.fill
+}
+fn default_illuminant() -> String {
+    "D65".into()
+}
+fn default_observer() -> String {
+    "10".into()
+}
+
+/// `tinct appear` as one library call ([`appear_job`]): a dot of pigments in a client's skin.
+/// Every field but `skin` has the command's default; serde reads it from JSON or a Python
+/// dict, and refuses unknown fields.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppearRequest {
+    pub skin: SkinRequest,
+    /// How far (dE00) a fitted measured skin may be from the measurement.
+    #[serde(default = "default_skin_tolerance")]
+    pub skin_tolerance: f64,
+    /// How the measured skin was read: `sce` or `sci`.
+    #[serde(default = "default_specular")]
+    pub skin_specular: String,
+    /// Pigments at healed loads, g/m^2.
+    #[serde(default)]
+    pub pigments: Vec<PigmentLoad>,
+    /// Pigments as ink dilutions.
+    #[serde(default)]
+    pub dilutions: Vec<PigmentDilution>,
+    /// Depth of the dot's top below the dermo-epidermal junction, mm.
+    #[serde(default = "default_depth")]
+    pub depth_mm: f64,
+    #[serde(default = "default_thickness")]
+    pub thickness_mm: f64,
+    /// The dot's diameter, mm; `None` (JSON null) for an infinite sheet.
+    #[serde(default = "default_diameter")]
+    pub dot_diameter_mm: Option<f64>,
+    #[serde(default = "default_cluster_um")]
+    pub cluster_um: f64,
+    #[serde(default = "default_cluster_fill")]
+    pub cluster_fill: f64,
+    /// Dots this far apart (centre to centre, square grid), for the look from afar.
+    #[serde(default)]
+    pub spacing_mm: Option<f64>,
+    /// Or the share of skin the dots cover (sets the spacing).
+    #[serde(default)]
+    pub coverage: Option<f64>,
+    #[serde(default = "default_illuminant")]
+    pub illuminant: String,
+    #[serde(default = "default_observer")]
+    pub observer: String,
+}
+
+/// The dot's colour in an [`AppearReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct DotColour {
+    pub lab: [f64; 3],
+    pub lch: [f64; 3],
+    pub srgb: String,
+    pub in_srgb_gamut: bool,
+    /// The dot's reflectance (an infinite sheet), per `wavelengths_nm`.
+    pub reflectance: Vec<f64>,
+}
+
+/// The skin in a report: its colour, how it was obtained, and its model.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkinReport {
+    pub lab: [f64; 3],
+    pub srgb: String,
+    pub ita: f64,
+    pub ita_class: &'static str,
+    /// `fitzpatrick:II`, `fitted to lab(...)`, ...
+    pub source: String,
+    /// The model's free parameters ([`crate::optics::fit::FREE`]).
+    pub parameters: serde_json::Value,
+    /// For a measured skin: `{"delta_e", "spectral_rms", "parameters", "at_bounds",
+    /// "iterations"}`.
+    pub fit: serde_json::Value,
+    pub reflectance: Vec<f64>,
+}
+
+/// A finite dot's look and its close-up reflectance.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiniteReport {
+    #[serde(flatten)]
+    pub look: FiniteLook,
+    pub reflectance: Vec<f64>,
+}
+
+/// How pigment is packed, as reported.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PackagingReport {
+    pub cluster_um: f64,
+    pub fill: f64,
+}
+
+/// What [`appear_job`] answers: exactly what `tinct appear --json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppearReport {
+    pub wavelengths_nm: Vec<f64>,
+    /// The dot as an infinite sheet.
+    pub dot: DotColour,
+    pub skin: SkinReport,
+    /// The whole medium solved (a `tinct optics` file of it gives the dot's spectrum).
+    pub model: crate::optics::medium::Medium,
+    pub contrast_delta_e: f64,
+    /// The finite dot, close up and (with a spacing) from afar.
+    pub finite: Option<FiniteReport>,
+    pub cool_cast: CoolCast,
+    pub components: Vec<PigmentLoad>,
+    pub depth_mm: f64,
+    pub thickness_mm: f64,
+    pub packaging: PackagingReport,
+    pub total_load_g_m2: f64,
+    /// The mix as one ink: the dilution whose healed load is the total (`1:N`), when one is
+    /// meaningful.
+    pub as_dilution: Option<String>,
+    pub illuminant: &'static str,
+    pub observer: u32,
+}
+
+/// A resolved skin's model parameters, and its fit when measured (`skin.parameters` and
+/// `skin.fit` of the reports).
+pub fn skin_json(skin: &ResolvedSkin) -> (serde_json::Value, serde_json::Value) {
+    use crate::optics::fit::FREE;
+    let params: serde_json::Map<String, serde_json::Value> = FREE
+        .iter()
+        .map(|f| (f.name.to_string(), serde_json::json!(f.of(&skin.params))))
+        .collect();
+    let fit = skin.fit.as_ref().map(|f| {
+        serde_json::json!({
+            "delta_e": f.delta_e,
+            "spectral_rms": f.spectral_rms,
+            "parameters": FREE
+                .iter()
+                .map(|p| (p.name.to_string(), serde_json::json!(p.of(&f.params))))
+                .collect::<serde_json::Map<_, _>>(),
+            "at_bounds": f.at_bounds,
+            "iterations": f.iterations,
+        })
+    });
+    (
+        serde_json::Value::Object(params),
+        fit.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// `tinct appear` as one call: the request checked, the skin resolved (fitted when measured),
+/// the dot evaluated as a sheet and, unless the request asks for a sheet, as a finite dot. The
+/// report holds all a front end draws from (the skin's description and fit, the dot's profile).
+///
+/// # Errors
+/// Bad input: an unknown pigment or illuminant, a load, depth, size, spacing or packaging out
+/// of range, a skin the model cannot reach within the tolerance.
+pub fn appear_job(
+    req: &AppearRequest,
+    catalog: &crate::pigment::Catalog,
+) -> Result<AppearReport, InputError> {
+    use crate::colorimetry::spaces::lab_to_lch;
+    use crate::colorimetry::{Illuminant, Observer, Viewing};
+    let viewing = Viewing::new(
+        req.illuminant.parse::<Illuminant>()?,
+        req.observer.parse::<Observer>()?,
+    );
+    let table = WeightingTable::for_grid(viewing);
+    if req.pigments.is_empty() && req.dilutions.is_empty() {
+        return Err(InputError::Invalid {
+            field: "pigment".into(),
+            message: "give at least one pigment with its load, or a dilution".into(),
+        });
+    }
+    let mut components = Vec::new();
+    for p in &req.pigments {
+        InputError::check_range(
+            &format!("load of {}", p.pigment),
+            p.load_g_m2,
+            0.0,
+            f64::MAX,
+            "g/m^2, finite and at least 0",
+        )?;
+        components.push(Component {
+            pigment: catalog.get(&p.pigment)?,
+            load_g_m2: p.load_g_m2,
+        });
+    }
+    let deposition = crate::pigment::Deposition::default();
+    for d in &req.dilutions {
+        components.push(Component {
+            pigment: catalog.get(&d.pigment).map_err(|e| e.at("dilution"))?,
+            load_g_m2: deposition.healed_load(crate::pigment::Dilution::parse(&d.dilution)?),
+        });
+    }
+    let diameter = req.dot_diameter_mm;
+    if diameter.is_none() && (req.spacing_mm.is_some() || req.coverage.is_some()) {
+        return Err(InputError::Invalid {
+            field: "spacing".into(),
+            message: "a spacing or coverage needs a finite dot, not an infinite sheet".into(),
+        });
+    }
+    if req.spacing_mm.is_some() && req.coverage.is_some() {
+        return Err(InputError::Invalid {
+            field: "coverage".into(),
+            message: "give a spacing or a coverage, not both".into(),
+        });
+    }
+    let specular = parse_specular("skin-specular", &req.skin_specular)?;
+    let skin = resolve_skin(&req.skin.input()?, table, req.skin_tolerance, specular)?;
+    let packaging = crate::optics::packaging::Packaging {
+        cluster_um: req.cluster_um,
+        fill: req.cluster_fill,
+    };
+    let site = skin
+        .optics
+        .site(req.depth_mm, req.thickness_mm)?
+        .with_packaging(packaging)?;
+    let r = appear(&skin.optics, &site, &components, table)?;
+    let finite = match diameter {
+        None => None,
+        Some(d) => {
+            let spacing = match (req.spacing_mm, req.coverage) {
+                (Some(s), _) => Some(s),
+                (None, Some(c)) => {
+                    let max = std::f64::consts::FRAC_PI_4;
+                    InputError::check_range(
+                        "coverage",
+                        c,
+                        f64::MIN_POSITIVE,
+                        max,
+                        "above 0, at most 0.785 (touching dots)",
+                    )?;
+                    Some((std::f64::consts::PI * (0.5 * d).powi(2) / c).sqrt())
+                }
+                (None, None) => None,
+            };
+            let look = finite_look(&skin.optics, &site, &components, d, spacing, table)?;
+            Some(FiniteReport {
+                reflectance: look.close_up_spectrum.values().to_vec(),
+                look,
+            })
+        }
+    };
+    let model = site.medium(&pigment_optics(&components)?)?;
+    let total: f64 = components.iter().map(|c| c.load_g_m2).sum();
+    // Past a million parts of diluent a dilution means nothing (and a subnormal load gives
+    // infinite parts).
+    let as_dilution = deposition
+        .dilution_for(total)
+        .ok()
+        .filter(|d| d.diluent_parts.is_finite() && d.diluent_parts <= 1e6)
+        .map(|d| {
+            format!(
+                "1:{}",
+                crate::colorimetry::text::fmt_num(d.diluent_parts, 1)
+            )
+        });
+    let lch = lab_to_lch(Lab::new(r.dot.lab[0], r.dot.lab[1], r.dot.lab[2]));
+    let (parameters, fit) = skin_json(&skin);
+    Ok(AppearReport {
+        wavelengths_nm: crate::spectrum::grid_wavelengths().to_vec(),
+        dot: DotColour {
+            lab: r.dot.lab,
+            lch: [lch.l, lch.c, lch.h],
+            srgb: r.dot.srgb.clone(),
+            in_srgb_gamut: r.dot.in_srgb_gamut,
+            reflectance: r.dot_spectrum.values().to_vec(),
+        },
+        skin: SkinReport {
+            lab: r.skin.lab,
+            srgb: r.skin.srgb.clone(),
+            ita: r.ita,
+            ita_class: r.ita_class.name(),
+            source: skin.description.clone(),
+            parameters,
+            fit,
+            reflectance: r.skin_spectrum.values().to_vec(),
+        },
+        model,
+        contrast_delta_e: r.contrast_delta_e,
+        finite,
+        cool_cast: r.cool_cast,
+        components: components
+            .iter()
+            .map(|c| PigmentLoad {
+                pigment: c.pigment.id.clone(),
+                load_g_m2: c.load_g_m2,
+            })
+            .collect(),
+        depth_mm: req.depth_mm,
+        thickness_mm: req.thickness_mm,
+        packaging: PackagingReport {
+            cluster_um: packaging.cluster_um,
+            fill: packaging.fill,
+        },
+        total_load_g_m2: total,
+        as_dilution,
+        illuminant: viewing.illuminant.name(),
+        observer: viewing.observer.degrees(),
+    })
+}

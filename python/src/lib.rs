@@ -5,7 +5,7 @@
 
 use numpy::ndarray::{ArrayD, Axis, IxDyn};
 use numpy::{IntoPyArray, PyArrayDyn, PyReadonlyArrayDyn};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
@@ -215,6 +215,29 @@ fn sd_to_lab<'py>(
     Ok(arr.into_pyarray(py))
 }
 
+/// `tinct appear` as one call: the request as JSON (the fields of
+/// `tinct::appearance::AppearRequest`), extra catalog entries as (TOML text, origin) pairs; the
+/// report as JSON, exactly what `tinct appear --json` prints.
+#[pyfunction]
+fn appear(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyResult<String> {
+    let req: tinct::appearance::AppearRequest =
+        serde_json::from_str(request).map_err(|e| bad(format!("request: {e}")))?;
+    let catalog = catalog_with(catalogs)?;
+    let report = py
+        .detach(|| tinct::appearance::appear_job(&req, &catalog))
+        .map_err(bad)?;
+    serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
+/// The built-in catalog with extra entries (TOML text, origin).
+fn catalog_with(extra: Vec<(String, String)>) -> PyResult<tinct::pigment::Catalog> {
+    let mut c = tinct::pigment::Catalog::builtin().clone();
+    for (text, origin) in extra {
+        c = c.with(tinct::pigment::Pigment::from_toml(&text, &origin).map_err(bad)?);
+    }
+    Ok(c)
+}
+
 /// tinct's version.
 #[pyfunction]
 fn version() -> &'static str {
@@ -226,6 +249,7 @@ fn _tinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(delta_e, m)?)?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(sd_to_lab, m)?)?;
+    m.add_function(wrap_pyfunction!(appear, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())
 }

@@ -110,15 +110,26 @@ def test_spectra_to_lab_agree_with_astm_e308_by_colour_science():
     assert checked >= 100
 
 
-def test_the_binary_and_the_package_give_the_same_colour():
+def binary_json(*args):
+    """What the tinct binary of this checkout prints with --json (skips without one)."""
     import json
+    import os
     import shutil
     import subprocess
 
-    exe = shutil.which("tinct") or str(pathlib.Path(__file__).resolve().parents[2] / "target" / "release" / "tinct")
-    if not pathlib.Path(exe).exists():
-        pytest.skip("no tinct binary built")
-    out = json.loads(subprocess.run([exe, "convert", "lab(52 8 14)", "--to", "oklch", "--json"], capture_output=True, text=True, check=True).stdout)
+    exe = os.environ.get("TINCT_BIN") or shutil.which("tinct")
+    if not exe:
+        built = [DATA.parents[1] / "target" / p / "tinct" for p in ("release", "debug")]
+        found = [b for b in built if b.exists()]
+        if not found:
+            pytest.skip("no tinct binary built")
+        exe = str(max(found, key=lambda b: b.stat().st_mtime))
+    run = subprocess.run([exe, *args, "--json"], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+def test_the_binary_and_the_package_give_the_same_colour():
+    out = binary_json("convert", "lab(52 8 14)", "--to", "oklch")
     mine = tinct.convert([52, 8, 14], "lab", "oklch")
     np.testing.assert_allclose(mine, out["value"], atol=1e-12)
 
@@ -146,11 +157,53 @@ def test_bad_input_is_a_value_error_with_the_clis_message(call, says):
     assert "\n" not in str(e.value)
 
 
+@pytest.mark.parametrize(
+    "flags, request_",
+    [
+        (
+            ["--pigment", "carbon-black:1", "--skin", "fitzpatrick:II", "--spacing", "1mm"],
+            dict(skin="fitzpatrick:II", pigments={"carbon-black": 1.0}, spacing_mm=1.0),
+        ),
+        (
+            ["--dilution", "carbon-black:1:6", "--pigment", "iron-oxide-red:0.5", "--skin", "lab(62 11 17)", "--dot-diameter", "sheet", "--depth", "0.1mm"],
+            dict(skin="lab(62 11 17)", dilutions={"carbon-black": "1:6"}, pigments=[{"pigment": "iron-oxide-red", "load_g_m2": 0.5}], dot_diameter_mm=None, depth_mm=0.1),
+        ),
+    ],
+)
+def test_appear_is_the_clis_report(flags, request_):
+    # The package and the binary make the same library call: the same report, to the bit.
+    mine = tinct.appear(request_)
+    theirs = binary_json("appear", *flags)
+    assert mine == theirs
+
+
+def test_appear_takes_a_measured_spectrum_and_refuses_what_the_cli_refuses():
+    wl = np.arange(400, 701, 10.0)
+    skin = tinct.appear(skin="fitzpatrick:III", pigments={"carbon-black": 0.0}, dot_diameter_mm=None)
+    r = np.interp(wl, skin["wavelengths_nm"], skin["skin"]["reflectance"])
+    fitted = tinct.appear(skin={"wavelengths_nm": wl, "reflectance": r}, pigments={"carbon-black": 1.0})
+    assert fitted["skin"]["fit"]["delta_e"] < 0.5
+    assert fitted["skin"]["source"].startswith("fitted to a measured spectrum")
+    for bad, says in [
+        (dict(skin="fitzpatrick:VII", pigments={"carbon-black": 1}), "unknown Fitzpatrick phototype"),
+        (dict(skin="fitzpatrick:II"), "give at least one pigment"),
+        (dict(skin="fitzpatrick:II", pigments={"carbon-black": -1}), "load of carbon-black"),
+        (dict(skin="fitzpatrick:II", pigments={"carbon-black": 1}, depht_mm=0.1), "unknown field `depht_mm`"),
+        (dict(skin="fitzpatrick:II", pigments={"carbon-black": 1}, dot_diameter_mm=None, spacing_mm=1), "needs a finite dot"),
+    ]:
+        with pytest.raises(ValueError) as e:
+            tinct.appear(bad)
+        assert says in str(e.value)
+    with pytest.raises(ValueError) as e:
+        tinct.appear(skin="fitzpatrick:II", pigments={"carbon-black": 1}, catalog="no/such.toml")
+    assert "no/such.toml" in str(e.value)
+
+
 def test_docstring_examples_run():
     import doctest
 
     failures, tried = doctest.testmod(tinct, verbose=False)
-    assert tried >= 4 and failures == 0
+    assert tried >= 6 and failures == 0
 
 
 def test_the_readmes_python_example_prints_what_the_readme_shows():

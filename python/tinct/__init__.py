@@ -11,11 +11,14 @@ arrays; the work runs in Rust on all cores with the GIL released. Bad input rais
 
 from __future__ import annotations
 
+import json
+import pathlib
+
 import numpy as np
 
 from . import _tinct
 
-__all__ = ["delta_e", "convert", "sd_to_lab", "__version__"]
+__all__ = ["delta_e", "convert", "sd_to_lab", "appear", "__version__"]
 
 __version__ = _tinct.version()
 
@@ -79,3 +82,55 @@ def sd_to_lab(reflectance, wavelengths, illuminant="D65", observer=2):
     return _tinct.sd_to_lab(
         _f64(reflectance, "reflectance"), _f64(wavelengths, "wavelengths"), illuminant, str(observer)
     )
+
+
+def _plain(x):
+    """numpy values and arrays as JSON-ready Python values."""
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, np.generic):
+        return x.item()
+    raise TypeError(f"{type(x).__name__} is not a JSON value")
+
+
+def _catalogs(catalog):
+    """Extra catalog entries: paths of TOML files, read here."""
+    if isinstance(catalog, (str, pathlib.Path)):
+        catalog = [catalog]
+    out = []
+    for path in catalog:
+        p = pathlib.Path(path)
+        try:
+            out.append((p.read_text(encoding="utf-8"), str(p)))
+        except OSError as e:
+            raise ValueError(f"{p}: {e.strerror or e}") from None
+    return out
+
+
+def appear(request=None, *, catalog=(), **fields):
+    """How a dot of pigment looks in a client's skin: ``tinct appear`` as one call.
+
+    Give the request as a dict, as keyword arguments, or both (keywords win). Its fields are
+    ``tinct appear``'s flags: ``skin`` (``"fitzpatrick:II"``, a colour such as
+    ``"lab(62 11 17)"``, or ``{"wavelengths_nm": [...], "reflectance": [...]}``),
+    ``pigments`` (``{"carbon-black": 1.0}``, healed loads in g/m^2, or a list of
+    ``{"pigment", "load_g_m2"}``), ``dilutions`` (``{"carbon-black": "1:6"}``), ``depth_mm``,
+    ``thickness_mm``, ``dot_diameter_mm`` (``None`` for an infinite sheet), ``cluster_um``,
+    ``cluster_fill``, ``spacing_mm`` or ``coverage``, ``skin_tolerance``, ``skin_specular``,
+    ``illuminant`` and ``observer``; ``catalog`` adds pigment entries from TOML files. Returns
+    the report as a dict, the same as ``tinct appear --json`` prints.
+
+    >>> import tinct
+    >>> r = tinct.appear(skin="fitzpatrick:II", pigments={"carbon-black": 1.0})
+    >>> [round(v, 2) for v in r["finite"]["close_up"]["lab"]]
+    [65.81, 2.97, 16.25]
+    >>> r["as_dilution"], r["skin"]["ita_class"]
+    ('1:15.9', 'light')
+    """
+    req = dict(request or {})
+    req.update(fields)
+    for key, inner in (("pigments", "load_g_m2"), ("dilutions", "dilution")):
+        if isinstance(req.get(key), dict):
+            req[key] = [{"pigment": k, inner: v} for k, v in req[key].items()]
+    text = json.dumps(req, default=_plain)
+    return json.loads(_tinct.appear(text, _catalogs(catalog)))

@@ -1,6 +1,7 @@
 """Type stubs of the tinct package (see tinct/__init__.py for the documentation)."""
 
-from typing import Literal, Optional, Union
+from typing import Any, Iterable, Literal, Mapping, Optional, Union
+import os
 
 import numpy as np
 import numpy.typing as npt
@@ -36,3 +37,9 @@ def sd_to_lab(
     illuminant: Illuminant = "D65",
     observer: Observer = 2,
 ) -> npt.NDArray[np.float64]: ...
+def appear(
+    request: Optional[Mapping[str, Any]] = None,
+    *,
+    catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
+    **fields: Any,
+) -> dict[str, Any]: ...

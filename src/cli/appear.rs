@@ -2,17 +2,14 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
-use tinct::appearance::{appear, finite_look, Component};
-use tinct::colorimetry::spaces::lab_to_lch;
+use tinct::appearance::{appear_job, AppearRequest, PigmentDilution, PigmentLoad};
+use tinct::colorimetry::spaces::Lch;
 use tinct::colorimetry::text::{fmt_num, format_lab, format_lch};
-use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
-use tinct::pigment::{Deposition, Dilution};
+use tinct::colorimetry::Lab;
 use tinct::InputError;
 
 use super::pigments::load_catalog;
-use super::{emit, emit_json, skin_json, swatch, CliError};
+use super::{emit, emit_json, swatch, CliError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -85,174 +82,99 @@ fn lab_text(v: [f64; 3]) -> String {
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    let viewing = Viewing::new(
-        a.illuminant.parse::<Illuminant>()?,
-        a.observer.parse::<Observer>()?,
-    );
-    let table = WeightingTable::for_grid(viewing);
     if let Some(out) = &a.swatch {
         super::guard_outputs(&[out.as_path()], &a.catalog, &[&a.skin.skin])?;
         super::check_svg("swatch", out)?;
     }
     let catalog = load_catalog(&a.catalog)?;
-    if a.pigments.is_empty() && a.dilutions.is_empty() {
-        return Err(InputError::Invalid {
-            field: "pigment".into(),
-            message: "give at least one --pigment ID:LOAD or --dilution ID:1:N".into(),
-        }
-        .into());
-    }
-    let mut components = Vec::new();
-    for spec in &a.pigments {
-        let (id, load) = spec.rsplit_once(':').ok_or_else(|| InputError::Malformed {
-            field: "pigment".into(),
-            value: spec.clone(),
-            expected: "ID:LOAD with LOAD in g/m^2, e.g. carbon-black:10".into(),
-        })?;
-        let load: f64 = load.trim().parse().map_err(|_| InputError::Malformed {
-            field: format!("pigment {id}"),
-            value: load.to_string(),
-            expected: "a load in g/m^2".into(),
-        })?;
-        if !(load.is_finite() && load >= 0.0) {
-            return Err(InputError::OutOfRange {
-                field: format!("load of {id}"),
-                value: load,
-                expected: "g/m^2, finite and at least 0".into(),
-            }
-            .into());
-        }
-        components.push(Component {
-            pigment: catalog.get(id)?,
-            load_g_m2: load,
-        });
-    }
-    let deposition = Deposition::default();
-    for spec in &a.dilutions {
-        let mut parts = spec.splitn(2, ':');
-        let id = parts.next().unwrap_or("");
-        let ratio = parts.next().ok_or_else(|| InputError::Malformed {
-            field: "dilution".into(),
-            value: spec.clone(),
-            expected: "ID:PIGMENT_PARTS:DILUENT_PARTS, e.g. carbon-black:1:6".into(),
-        })?;
-        components.push(Component {
-            pigment: catalog.get(id).map_err(|e| e.at("dilution"))?,
-            load_g_m2: deposition.healed_load(Dilution::parse(ratio)?),
-        });
-    }
-    let (depth, thickness) = a.dot.depth_and_thickness()?;
-    let diameter = a.dot.diameter_mm()?;
-    if diameter.is_none() && (a.spacing.is_some() || a.coverage.is_some()) {
-        return Err(InputError::Invalid {
-            field: "spacing".into(),
-            message: "--spacing and --coverage need a finite dot, not --dot-diameter sheet".into(),
-        }
-        .into());
-    }
-    let skin = a.skin.resolve(table)?;
-    let site = a.packaging.apply(skin.optics.site(depth, thickness)?)?;
-    let r = appear(&skin.optics, &site, &components, table)?;
-    let finite = match diameter {
-        None => None,
-        Some(d) => {
-            let spacing = match (&a.spacing, a.coverage) {
-                (Some(t), _) => Some(parse_mm("spacing", t)?),
-                (None, Some(c)) => {
-                    let max = std::f64::consts::FRAC_PI_4;
-                    if !(c.is_finite() && c > 0.0 && c <= max) {
-                        return Err(InputError::OutOfRange {
-                            field: "coverage".into(),
-                            value: c,
-                            expected: "above 0, at most 0.785 (touching dots)".into(),
-                        }
-                        .into());
-                    }
-                    Some((std::f64::consts::PI * (0.5 * d).powi(2) / c).sqrt())
-                }
-                (None, None) => None,
-            };
-            Some(finite_look(
-                &skin.optics,
-                &site,
-                &components,
-                d,
-                spacing,
-                table,
-            )?)
-        }
+    let (depth_mm, thickness_mm) = a.dot.depth_and_thickness()?;
+    let req = AppearRequest {
+        skin: super::skin_request(&a.skin.skin)?,
+        skin_tolerance: a.skin.skin_tolerance,
+        skin_specular: a.skin.skin_specular.clone(),
+        pigments: a
+            .pigments
+            .iter()
+            .map(|spec| parse_pigment(spec))
+            .collect::<Result<_, _>>()?,
+        dilutions: a
+            .dilutions
+            .iter()
+            .map(|spec| {
+                let (id, ratio) = spec.split_once(':').ok_or_else(|| InputError::Malformed {
+                    field: "dilution".into(),
+                    value: spec.clone(),
+                    expected: "ID:PIGMENT_PARTS:DILUENT_PARTS, e.g. carbon-black:1:6".into(),
+                })?;
+                Ok(PigmentDilution {
+                    pigment: id.to_string(),
+                    dilution: ratio.to_string(),
+                })
+            })
+            .collect::<Result<_, InputError>>()?,
+        depth_mm,
+        thickness_mm,
+        dot_diameter_mm: a.dot.diameter_mm()?,
+        cluster_um: a.packaging.cluster_um,
+        cluster_fill: a.packaging.cluster_fill,
+        spacing_mm: a
+            .spacing
+            .as_deref()
+            .map(|t| parse_mm("spacing", t))
+            .transpose()?,
+        coverage: a.coverage,
+        illuminant: a.illuminant.clone(),
+        observer: a.observer.clone(),
     };
-    let model = site.medium(&tinct::appearance::pigment_optics(&components)?)?;
-    let mix: Vec<String> = components
+    let r = appear_job(&req, &catalog)?;
+    let mix: Vec<String> = r
+        .components
         .iter()
-        .map(|c| format!("{} {} g/m^2", c.pigment.id, fmt_num(c.load_g_m2, 3)))
+        .map(|c| format!("{} {} g/m^2", c.pigment, fmt_num(c.load_g_m2, 3)))
         .collect();
-    // The whole mix as one ink: the dilution whose healed load is the total (when one exists).
-    let total: f64 = components.iter().map(|c| c.load_g_m2).sum();
-    // Past a million parts of diluent a dilution means nothing (and a subnormal load gives
-    // infinite parts).
-    let as_dilution = deposition
-        .dilution_for(total)
-        .ok()
-        .filter(|d| d.diluent_parts.is_finite() && d.diluent_parts <= 1e6);
+    let viewing = format!("{}/{}°", r.illuminant, r.observer);
     if let Some(path) = &a.swatch {
-        let title = format!("{} at {} mm, {viewing}", mix.join(" + "), fmt_num(depth, 3));
-        let svg = match &finite {
+        let title = format!(
+            "{} at {} mm, {viewing}",
+            mix.join(" + "),
+            fmt_num(r.depth_mm, 3)
+        );
+        let svg = match &r.finite {
             Some(f) => tinct::report::finite_dot_svg(
                 &title,
                 &r.skin.srgb,
-                &skin.description,
-                f.diameter_mm,
-                &f.profile_radius_mm
+                &r.skin.source,
+                f.look.diameter_mm,
+                &f.look
+                    .profile_radius_mm
                     .iter()
                     .cloned()
-                    .zip(f.profile_srgb.iter().cloned())
+                    .zip(f.look.profile_srgb.iter().cloned())
                     .collect::<Vec<_>>(),
-                &f.close_up.srgb,
-                &f.sheet.srgb,
-                f.blended
+                &f.look.close_up.srgb,
+                &f.look.sheet.srgb,
+                f.look
+                    .blended
                     .as_ref()
                     .map(|b| (b.spacing_mm, b.coverage, b.seen.srgb.as_str())),
             ),
             None => tinct::report::dots_on_skin_svg(
                 &title,
                 &r.skin.srgb,
-                &skin.description,
+                &r.skin.source,
                 &[(lab_text(r.dot.lab), r.dot.srgb.clone())],
             ),
         };
         tinct::io::write_atomic(path, svg.as_bytes())?;
     }
-    let dot_lab = Lab::new(r.dot.lab[0], r.dot.lab[1], r.dot.lab[2]);
-    let lch = lab_to_lch(dot_lab);
     if a.json {
-        let (skin_parameters, skin_fit) = skin_json(&skin);
-        return emit_json(&json!({
-            "wavelengths_nm": tinct::spectrum::grid_wavelengths().to_vec(),
-            "dot": {"lab": r.dot.lab, "lch": [lch.l, lch.c, lch.h], "srgb": r.dot.srgb,
-                    "in_srgb_gamut": r.dot.in_srgb_gamut,
-                    "reflectance": r.dot_spectrum.values().to_vec()},
-            "skin": {
-                "lab": r.skin.lab, "srgb": r.skin.srgb, "ita": r.ita,
-                "ita_class": r.ita_class.name(), "source": skin.description,
-                "parameters": skin_parameters, "fit": skin_fit,
-                "reflectance": r.skin_spectrum.values().to_vec(),
-            },
-            "model": model,
-            "contrast_delta_e": r.contrast_delta_e,
-            "finite": finite.as_ref().map(|f| {
-                let mut v = serde_json::to_value(f).unwrap_or_default();
-                v["reflectance"] = json!(f.close_up_spectrum.values().to_vec());
-                v
-            }),
-            "cool_cast": r.cool_cast,
-            "components": components.iter().map(|c| json!({"pigment": c.pigment.id, "load_g_m2": c.load_g_m2})).collect::<Vec<_>>(),
-            "depth_mm": depth, "thickness_mm": thickness, "packaging": a.packaging.json(),
-            "total_load_g_m2": total,
-            "as_dilution": as_dilution.map(|d| format!("1:{}", fmt_num(d.diluent_parts, 1))),
-            "illuminant": viewing.illuminant.name(), "observer": viewing.observer.degrees(),
-        }));
+        return emit_json(&r);
     }
+    let lch = Lch {
+        l: r.dot.lch[0],
+        c: r.dot.lch[1],
+        h: r.dot.lch[2],
+    };
     let mut s = String::new();
     s.push_str(&format!(
         "dot       {}{}  {}  {}\n",
@@ -261,7 +183,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         format_lch(lch),
         r.dot.srgb
     ));
-    if let Some(f) = &finite {
+    if let Some(f) = r.finite.as_ref().map(|f| &f.look) {
         s.push_str(&format!(
             "close up  {}{}  {}  mean over a {} mm dot, dE00 {} from the skin (the line above is an infinite sheet)\n",
             swatch(&f.close_up.srgb),
@@ -283,23 +205,24 @@ pub fn run(a: Args) -> Result<(), CliError> {
             ));
         }
     }
+    let fit = r.skin.fit.as_object().map(|f| {
+        let n = |k: &str| f.get(k).and_then(serde_json::Value::as_f64);
+        format!(
+            ", model fitted within dE00 {}{}",
+            fmt_num(n("delta_e").unwrap_or(f64::NAN), 2),
+            n("spectral_rms")
+                .map(|v| format!(" and reflectance RMS {}", fmt_num(v, 4)))
+                .unwrap_or_default()
+        )
+    });
     s.push_str(&format!(
         "skin      {}{}  {}  ITA {}° ({}){}\n",
         swatch(&r.skin.srgb),
         lab_text(r.skin.lab),
         r.skin.srgb,
-        fmt_num(r.ita, 1),
-        r.ita_class.name(),
-        skin.fit
-            .as_ref()
-            .map(|f| format!(
-                ", model fitted within dE00 {}{}",
-                fmt_num(f.delta_e, 2),
-                f.spectral_rms
-                    .map(|r| format!(" and reflectance RMS {}", fmt_num(r, 4)))
-                    .unwrap_or_default()
-            ))
-            .unwrap_or_default()
+        fmt_num(r.skin.ita, 1),
+        r.skin.ita_class,
+        fit.unwrap_or_default()
     ));
     s.push_str(&format!(
         "contrast  dE00 {}\n",
@@ -315,12 +238,31 @@ pub fn run(a: Args) -> Result<(), CliError> {
     s.push_str(&format!(
         "model     {}{} at {} mm below the dermo-epidermal junction, {} mm thick; skin {}; {viewing}\n",
         mix.join(" + "),
-        as_dilution
-            .map(|d| format!(" (ink 1:{} by the deposition model)", fmt_num(d.diluent_parts, 1)))
+        r.as_dilution
+            .as_ref()
+            .map(|d| format!(" (ink {d} by the deposition model)"))
             .unwrap_or_default(),
-        fmt_num(depth, 3),
-        fmt_num(thickness, 3),
-        skin.description
+        fmt_num(r.depth_mm, 3),
+        fmt_num(r.thickness_mm, 3),
+        r.skin.source
     ));
     emit(s.as_bytes())
+}
+
+/// `ID:LOAD`, the load in g/m^2.
+fn parse_pigment(spec: &str) -> Result<PigmentLoad, InputError> {
+    let (id, load) = spec.rsplit_once(':').ok_or_else(|| InputError::Malformed {
+        field: "pigment".into(),
+        value: spec.to_string(),
+        expected: "ID:LOAD with LOAD in g/m^2, e.g. carbon-black:10".into(),
+    })?;
+    let load: f64 = load.trim().parse().map_err(|_| InputError::Malformed {
+        field: format!("pigment {id}"),
+        value: load.to_string(),
+        expected: "a load in g/m^2".into(),
+    })?;
+    Ok(PigmentLoad {
+        pigment: id.to_string(),
+        load_g_m2: load,
+    })
 }

@@ -280,7 +280,7 @@ pub fn dash_is_stdout(output: &mut Option<std::path::PathBuf>) {
 }
 
 /// A JSON document on stdout.
-pub fn emit_json(value: &serde_json::Value) -> Result<(), CliError> {
+pub fn emit_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let mut s = serde_json::to_string_pretty(value).expect("JSON of plain values");
     s.push('\n');
     emit(s.as_bytes())
@@ -337,19 +337,7 @@ impl SkinArgs {
         text: &str,
         table: &tinct::WeightingTable,
     ) -> Result<tinct::appearance::ResolvedSkin, CliError> {
-        use tinct::optics::km::Specular;
-        let measured = match self.skin_specular.trim().to_ascii_lowercase().as_str() {
-            "sce" | "excluded" => Specular::Excluded,
-            "sci" | "included" => Specular::Included,
-            _ => {
-                return Err(InputError::Malformed {
-                    field: "skin-specular".into(),
-                    value: self.skin_specular.clone(),
-                    expected: "sce (specular excluded) or sci (specular included)".into(),
-                }
-                .into())
-            }
-        };
+        let measured = tinct::appearance::parse_specular("skin-specular", &self.skin_specular)?;
         Ok(tinct::appearance::resolve_skin(
             &skin_input(text)?,
             table,
@@ -438,14 +426,6 @@ impl PackagingArgs {
         }
     }
 
-    /// `site` with this packaging.
-    pub fn apply(
-        &self,
-        site: tinct::optics::skin::DotSite,
-    ) -> Result<tinct::optics::skin::DotSite, InputError> {
-        site.with_packaging(self.packaging())
-    }
-
     /// The JSON `packaging` object.
     pub fn json(&self) -> serde_json::Value {
         serde_json::json!({"cluster_um": self.cluster_um, "fill": self.cluster_fill})
@@ -455,27 +435,20 @@ impl PackagingArgs {
 /// A resolved skin's model parameters, and its fit when measured (`skin.fit` of the JSON
 /// outputs): `{"delta_e", "spectral_rms", "parameters", "at_bounds"}`.
 pub fn skin_json(skin: &tinct::appearance::ResolvedSkin) -> (serde_json::Value, serde_json::Value) {
-    use tinct::optics::fit::FREE;
-    let params: serde_json::Map<String, serde_json::Value> = FREE
-        .iter()
-        .map(|f| (f.name.to_string(), serde_json::json!(f.of(&skin.params))))
-        .collect();
-    let fit = skin.fit.as_ref().map(|f| {
-        serde_json::json!({
-            "delta_e": f.delta_e,
-            "spectral_rms": f.spectral_rms,
-            "parameters": FREE
-                .iter()
-                .map(|p| (p.name.to_string(), serde_json::json!(p.of(&f.params))))
-                .collect::<serde_json::Map<_, _>>(),
-            "at_bounds": f.at_bounds,
-            "iterations": f.iterations,
-        })
-    });
-    (
-        serde_json::Value::Object(params),
-        fit.unwrap_or(serde_json::Value::Null),
-    )
+    tinct::appearance::skin_json(skin)
+}
+
+/// The `--skin` argument as a library request: the text itself, or the spectrum read from the
+/// CSV file it names.
+pub fn skin_request(text: &str) -> Result<tinct::appearance::SkinRequest, CliError> {
+    use tinct::appearance::{SkinInput, SkinRequest};
+    Ok(match skin_input(text)? {
+        SkinInput::Spectrum(m) => SkinRequest::Spectrum {
+            wavelengths_nm: m.wavelengths().to_vec(),
+            reflectance: m.values().to_vec(),
+        },
+        SkinInput::Preset(_) | SkinInput::Colour(_) => SkinRequest::Text(text.to_string()),
+    })
 }
 
 /// The `--skin` argument: a preset, a colour, or a spectrum CSV file (its first row).
