@@ -229,6 +229,19 @@ fn appear(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyR
     serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
+/// `tinct optics` as one call: the request as JSON (the fields of
+/// `tinct::optics::medium::OpticsRequest`, the medium as TOML text); the report as JSON,
+/// exactly what `tinct optics --json` prints.
+#[pyfunction]
+fn optics(py: Python<'_>, request: &str) -> PyResult<String> {
+    let req: tinct::optics::medium::OpticsRequest =
+        serde_json::from_str(request).map_err(|e| bad(format!("request: {e}")))?;
+    let report = py
+        .detach(|| tinct::optics::medium::optics_job(&req))
+        .map_err(bad)?;
+    serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
 /// The built-in catalog with extra entries (TOML text, origin).
 fn catalog_with(extra: Vec<(String, String)>) -> PyResult<tinct::pigment::Catalog> {
     let mut c = tinct::pigment::Catalog::builtin().clone();
@@ -250,6 +263,7 @@ fn _tinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(sd_to_lab, m)?)?;
     m.add_function(wrap_pyfunction!(appear, m)?)?;
+    m.add_function(wrap_pyfunction!(optics, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())
 }

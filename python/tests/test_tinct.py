@@ -199,11 +199,41 @@ def test_appear_takes_a_measured_spectrum_and_refuses_what_the_cli_refuses():
     assert "no/such.toml" in str(e.value)
 
 
+@pytest.mark.parametrize(
+    "flags, kwargs",
+    [
+        ([], {}),
+        (["--monte-carlo", "--photons", "300", "--seed", "5", "--observer", "10"], dict(method="monte-carlo", photons=300, seed=5, observer=10)),
+    ],
+)
+def test_optics_is_the_clis_report(flags, kwargs):
+    path = "data/examples/skin_black_dot_finite.toml"
+    root = DATA.parents[1]
+    theirs = binary_json("optics", str(root / path), *flags)
+    mine = tinct.optics(root / path, **kwargs)
+    assert mine == theirs
+    # The text of the file gives the same answer as the file.
+    assert tinct.optics((root / path).read_text(), **kwargs)["dot"] == mine["dot"]
+
+
+def test_optics_refuses_what_the_cli_refuses():
+    path = DATA.parents[1] / "data/examples/skin_black_dot_finite.toml"
+    for call, says in [
+        (lambda: tinct.optics(path, method="exact"), 'unknown dot method "exact"'),
+        (lambda: tinct.optics(path, method="monte-carlo", photons=0), "photons"),
+        (lambda: tinct.optics("no-such-file.toml"), "neither a medium file nor TOML text"),
+        (lambda: tinct.optics("index = 1.4\n"), "medium"),
+    ]:
+        with pytest.raises(ValueError) as e:
+            call()
+        assert says in str(e.value), str(e.value)
+
+
 def test_docstring_examples_run():
     import doctest
 
     failures, tried = doctest.testmod(tinct, verbose=False)
-    assert tried >= 6 and failures == 0
+    assert tried >= 8 and failures == 0
 
 
 def test_the_readmes_python_example_prints_what_the_readme_shows():

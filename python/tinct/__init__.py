@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _tinct
 
-__all__ = ["delta_e", "convert", "sd_to_lab", "appear", "__version__"]
+__all__ = ["delta_e", "convert", "sd_to_lab", "appear", "optics", "__version__"]
 
 __version__ = _tinct.version()
 
@@ -134,3 +134,43 @@ def appear(request=None, *, catalog=(), **fields):
             req[key] = [{"pigment": k, inner: v} for k, v in req[key].items()]
     text = json.dumps(req, default=_plain)
     return json.loads(_tinct.appear(text, _catalogs(catalog)))
+
+
+def optics(medium, *, method="fast", photons=20000, seed=1, illuminant="D65", observer=2):
+    """Light transport in a layered medium: ``tinct optics`` as one call.
+
+    ``medium`` is a medium file (a path) or its TOML text: ``wavelengths_nm``, ``index``,
+    ``below`` and ``[[layers]]`` (see the README), optionally a ``[dot]``. ``method`` solves the
+    dot with the fast model (``"fast"``) or the 3-D Monte Carlo (``"monte-carlo"``, with
+    ``photons`` per wavelength and ``seed``). Returns the report as a dict, the same as
+    ``tinct optics --json`` prints: reflectance and transmittance per wavelength, diffuse
+    incidence, the colour, and the dot's mean and radial profile.
+
+    >>> import tinct
+    >>> text = "\\n".join([
+    ...     "wavelengths_nm = [550]", "index = 1.4", 'below = "semi-infinite"',
+    ...     "[[layers]]", 'name = "dermis"', 'thickness_mm = "inf"',
+    ...     "mu_a_per_mm = 0.1", "mu_s_per_mm = 20", "g = 0.9"])
+    >>> round(tinct.optics(text)["reflectance_diffuse"][0], 4)
+    0.3597
+    """
+    p = pathlib.Path(medium) if isinstance(medium, (str, pathlib.Path)) else None
+    if p is not None and "\n" not in str(medium) and p.exists():
+        try:
+            text, origin = p.read_text(encoding="utf-8"), str(p)
+        except OSError as e:
+            raise ValueError(f"{p}: {e.strerror or e}") from None
+    elif isinstance(medium, str) and ("\n" in medium or "=" in medium):
+        text, origin = medium, "medium"
+    else:
+        raise ValueError(f"medium: {medium!r} is neither a medium file nor TOML text")
+    req = dict(
+        medium=text,
+        origin=origin,
+        method=method,
+        photons=photons,
+        seed=seed,
+        illuminant=illuminant,
+        observer=str(observer),
+    )
+    return json.loads(_tinct.optics(json.dumps(req, default=_plain)))

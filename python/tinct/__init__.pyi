@@ -43,3 +43,12 @@ def appear(
     catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
     **fields: Any,
 ) -> dict[str, Any]: ...
+def optics(
+    medium: Union[str, os.PathLike],
+    *,
+    method: Literal["fast", "monte-carlo"] = "fast",
+    photons: int = 20000,
+    seed: int = 1,
+    illuminant: Illuminant = "D65",
+    observer: Observer = 2,
+) -> dict[str, Any]: ...

@@ -475,3 +475,170 @@ mod tests {
         assert!(e.to_string().contains("m.toml"), "{e}");
     }
 }
+
+// ---- the optics job: one request, one report (what `tinct optics --json` prints) ----
+
+fn default_method() -> String {
+    "fast".into()
+}
+fn default_photons() -> u64 {
+    20_000
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_illuminant() -> String {
+    "D65".into()
+}
+fn default_observer() -> String {
+    "2".into()
+}
+fn default_origin() -> String {
+    "medium".into()
+}
+
+/// `tinct optics` as one library call ([`optics_job`]): a layered medium file's transport
+/// solution and, with a `[dot]`, the finite dot's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpticsRequest {
+    /// The medium file's text (TOML; see [`Medium::from_toml`]).
+    pub medium: String,
+    /// Where the text came from, for messages.
+    #[serde(default = "default_origin")]
+    pub origin: String,
+    /// How to solve the `[dot]`: `fast` or `monte-carlo`.
+    #[serde(default = "default_method")]
+    pub method: String,
+    /// Monte Carlo photons per wavelength over the dot.
+    #[serde(default = "default_photons")]
+    pub photons: u64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_illuminant")]
+    pub illuminant: String,
+    #[serde(default = "default_observer")]
+    pub observer: String,
+}
+
+/// Diffuse incidence in an [`OpticsReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffuseIncidence {
+    pub reflectance: Vec<f64>,
+    pub transmittance: Vec<f64>,
+}
+
+/// The radial profile of a dot in an [`OpticsReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct DotProfile {
+    pub radius_mm: Vec<f64>,
+    /// One spectrum per radius.
+    pub reflectance_diffuse: Vec<Vec<f64>>,
+}
+
+/// The finite dot in an [`OpticsReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct DotReport {
+    pub diameter_mm: f64,
+    /// `fast` or `monte-carlo`.
+    pub method: &'static str,
+    pub reflectance_diffuse: Vec<f64>,
+    pub reflectance: Vec<f64>,
+    pub std_error: Option<Vec<f64>>,
+    pub lab: Option<[f64; 3]>,
+    pub profile: DotProfile,
+}
+
+/// What [`optics_job`] answers: exactly what `tinct optics --json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpticsReport {
+    pub wavelengths_nm: Vec<f64>,
+    /// Collimated normal incidence, all reflected light.
+    pub reflectance: Vec<f64>,
+    /// The same without the specular reflection.
+    pub reflectance_diffuse: Vec<f64>,
+    pub transmittance: Vec<f64>,
+    pub diffuse_incidence: DiffuseIncidence,
+    /// Colour of `reflectance_diffuse` when the wavelengths span 400-700 nm.
+    pub lab: Option<[f64; 3]>,
+    pub dot: Option<DotReport>,
+    pub illuminant: &'static str,
+    pub observer: u32,
+}
+
+/// `tinct optics` as one call.
+///
+/// # Errors
+/// A malformed medium, an unknown method, illuminant or observer, photons out of range
+/// ([`super::montecarlo::MAX_PHOTONS`]).
+pub fn optics_job(req: &OpticsRequest) -> Result<OpticsReport, InputError> {
+    use crate::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
+    let viewing = Viewing::new(
+        req.illuminant.parse::<Illuminant>()?,
+        req.observer.parse::<Observer>()?,
+    );
+    let (method, name) = match req.method.trim().to_ascii_lowercase().as_str() {
+        "fast" => (DotMethod::Fast, "fast"),
+        // (The Monte Carlo bounds its photons, super::montecarlo::MAX_PHOTONS.)
+        "monte-carlo" | "montecarlo" | "mc" => (
+            DotMethod::MonteCarlo {
+                photons: req.photons,
+                seed: req.seed,
+            },
+            "monte-carlo",
+        ),
+        _ => {
+            return Err(InputError::Unknown {
+                field: "method".into(),
+                kind: "dot method",
+                value: req.method.clone(),
+                known: "fast, monte-carlo".into(),
+            })
+        }
+    };
+    let medium = Medium::from_toml(&req.medium, &req.origin)?;
+    let s = medium.solve().map_err(|e| e.at(&req.origin))?;
+    let dot = medium.solve_dot(method).map_err(|e| e.at(&req.origin))?;
+    let w = &s.wavelengths_nm;
+    let visible = w.len() >= 2 && w[0] <= 400.0 && w[w.len() - 1] >= 700.0;
+    let lab_of = |r: &[f64]| -> Result<Option<[f64; 3]>, InputError> {
+        if !visible {
+            return Ok(None);
+        }
+        let m = crate::spectrum::MeasuredSpectrum::new(w.clone(), r.to_vec())?;
+        let l = WeightingTable::for_grid(viewing).lab(&m.to_spectrum());
+        Ok(Some([l.l, l.a, l.b]))
+    };
+    let col = |f: fn(&Solution) -> f64| -> Vec<f64> { s.solutions.iter().map(f).collect() };
+    let diffuse = col(|x| x.reflectance_diffuse);
+    let lab = lab_of(&diffuse)?;
+    let dot = match dot {
+        None => None,
+        Some(d) => Some(DotReport {
+            lab: lab_of(&d.reflectance_diffuse)?,
+            diameter_mm: d.diameter_mm,
+            method: name,
+            reflectance_diffuse: d.reflectance_diffuse,
+            reflectance: d.reflectance,
+            std_error: d.std_error,
+            profile: DotProfile {
+                radius_mm: d.profile_radius_mm,
+                reflectance_diffuse: d.profile,
+            },
+        }),
+    };
+    Ok(OpticsReport {
+        wavelengths_nm: w.clone(),
+        reflectance: col(|x| x.reflectance),
+        reflectance_diffuse: diffuse,
+        transmittance: col(|x| x.transmittance),
+        diffuse_incidence: DiffuseIncidence {
+            reflectance: col(|x| x.diffuse_reflectance),
+            transmittance: col(|x| x.diffuse_transmittance),
+        },
+        lab,
+        dot,
+        illuminant: viewing.illuminant.name(),
+        observer: viewing.observer.degrees(),
+    })
+}
