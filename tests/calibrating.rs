@@ -221,6 +221,17 @@ fn exposures_give_back_the_photodegradation_constant() {
     assert!((3.0..4.0).contains(&g), "{g}");
 }
 
+/// A number as the measurement files write it (`inf` for an opaque film), `none` when absent.
+fn number_cell(v: Option<f64>, none: &str) -> String {
+    v.map_or(none.to_string(), |x| {
+        if x.is_infinite() {
+            "inf".into()
+        } else {
+            x.to_string()
+        }
+    })
+}
+
 fn csv_of(samples: &[Sample]) -> String {
     let wl = grid_wavelengths();
     let mut t = String::from("id,pigment,fraction,load_g_m2,background,exposure");
@@ -229,15 +240,7 @@ fn csv_of(samples: &[Sample]) -> String {
     }
     t.push('\n');
     for s in samples {
-        let f = |v: Option<f64>| {
-            v.map_or(String::new(), |x| {
-                if x.is_infinite() {
-                    "inf".into()
-                } else {
-                    x.to_string()
-                }
-            })
-        };
+        let f = |v| number_cell(v, "");
         let bg = if s.pigment == "substrate" {
             String::new()
         } else {
@@ -273,15 +276,7 @@ fn cgats_of(samples: &[Sample]) -> String {
         samples.len()
     ));
     for s in samples {
-        let f = |v: Option<f64>| {
-            v.map_or("\"\"".to_string(), |x| {
-                if x.is_infinite() {
-                    "inf".into()
-                } else {
-                    x.to_string()
-                }
-            })
-        };
+        let f = |v| number_cell(v, "\"\"");
         let bg = if s.pigment == "substrate" {
             "\"\"".to_string()
         } else {
@@ -346,15 +341,7 @@ fn instrument_export(s: &[Sample]) -> (String, String) {
     }
     let mut table = String::from("id,pigment,fraction,load_g_m2,background\n");
     for x in s {
-        let f = |v: Option<f64>| {
-            v.map_or(String::new(), |v| {
-                if v.is_infinite() {
-                    "inf".into()
-                } else {
-                    v.to_string()
-                }
-            })
-        };
+        let f = |v| number_cell(v, "");
         let bg = if x.is_substrate() {
             String::new()
         } else {
@@ -664,57 +651,7 @@ fn the_cli_calibrates_writes_an_entry_and_the_entry_works_everywhere() {
             .arg(&entry),
     );
     // Then light fastness of the same pigment, with the calibrated entry.
-    let white = constants("titanium-dioxide");
-    let cal = Constants {
-        k: truth.k,
-        s: truth.s,
-    };
-    let mut e = vec![
-        sample(
-            "fresh",
-            "my-red",
-            Some(0.2),
-            Some(f64::INFINITY),
-            None,
-            Some(0.0),
-        ),
-        sample(
-            "h10",
-            "my-red",
-            Some(0.2),
-            Some(f64::INFINITY),
-            None,
-            Some(10.0),
-        ),
-        sample(
-            "h20",
-            "my-red",
-            Some(0.2),
-            Some(f64::INFINITY),
-            None,
-            Some(20.0),
-        ),
-        sample(
-            "h40",
-            "my-red",
-            Some(0.2),
-            Some(f64::INFINITY),
-            None,
-            Some(40.0),
-        ),
-    ];
-    for i in 0..e.len() {
-        let h = e[i].exposure_mlxh.unwrap();
-        e[i].measured = film_spectrum(
-            &e,
-            &e[i].id.clone(),
-            &cal,
-            &white,
-            default_surface(),
-            (-0.01 * h).exp(),
-        )
-        .unwrap();
-    }
+    let e = exposed_panels("my-red");
     let exposed = dir.path().join("exposed.csv");
     std::fs::write(&exposed, csv_of(&e)).unwrap();
     let lf_entry = dir.path().join("my-red-lf.toml");

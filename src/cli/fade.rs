@@ -387,7 +387,7 @@ impl Prepared {
         let t = self.year.total();
         let (vis, uv) = m.light_at_dot();
         let fresh = m.fresh_lab();
-        let (skin_parameters, skin_fit) = super::skin_json(&self.skin);
+        let (skin_parameters, skin_fit) = tinct::appearance::skin_json(&self.skin);
         json!({
             "recipe": self.ids().iter().zip(&self.components).map(|(id, (_, w))| json!({"pigment": id, "load_g_m2": w})).collect::<Vec<_>>(),
             "recipe_source": self.recipe_what,

@@ -352,7 +352,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 })
             })
             .collect();
-        let (skin_parameters, skin_fit) = super::skin_json(&skin);
+        let (skin_parameters, skin_fit) = tinct::appearance::skin_json(&skin);
         emit_json(&json!({
             "target": {"lab": [target.l, target.a, target.b], "what": target_label, "built": built},
             "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description,

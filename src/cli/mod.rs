@@ -432,12 +432,6 @@ impl PackagingArgs {
     }
 }
 
-/// A resolved skin's model parameters, and its fit when measured (`skin.fit` of the JSON
-/// outputs): `{"delta_e", "spectral_rms", "parameters", "at_bounds"}`.
-pub fn skin_json(skin: &tinct::appearance::ResolvedSkin) -> (serde_json::Value, serde_json::Value) {
-    tinct::appearance::skin_json(skin)
-}
-
 /// The `--skin` argument as a library request: the text itself, or the spectrum read from the
 /// CSV file it names.
 pub fn skin_request(text: &str) -> Result<tinct::appearance::SkinRequest, CliError> {

@@ -253,7 +253,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     );
     if a.json {
         let mut doc = serde_json::to_value(&report).expect("plain values");
-        let (skin_parameters, skin_fit) = super::skin_json(&skin);
+        let (skin_parameters, skin_fit) = tinct::appearance::skin_json(&skin);
         let extra = json!({
             "target": {"lab": report.target_lab, "what": target_label, "built": built},
             "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description,

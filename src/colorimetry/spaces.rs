@@ -430,9 +430,7 @@ impl Space {
                 }),
                 white,
             ),
-            Space::Srgb => {
-                linear_srgb_to_xyz(v.map(|c| c.signum() * srgb_decode([c.abs(); 3])[0]), white)
-            }
+            Space::Srgb => linear_srgb_to_xyz(signed(v, srgb_decode), white),
             Space::LinearSrgb => linear_srgb_to_xyz(v, white),
         }
     }
@@ -461,12 +459,16 @@ impl Space {
                 let o = oklab_to_oklch(xyz_to_oklab(xyz, white));
                 [o.l, o.c, o.h]
             }
-            Space::Srgb => xyz_to_srgb(xyz, white)
-                .linear
-                .map(|c| c.signum() * srgb_encode([c.abs(); 3])[0]),
+            Space::Srgb => signed(xyz_to_srgb(xyz, white).linear, srgb_encode),
             Space::LinearSrgb => xyz_to_srgb(xyz, white).linear,
         }
     }
+}
+
+/// The sRGB transfer function `f` extended to negative values by symmetry (CSS Color 4).
+fn signed(v: [f64; 3], f: fn([f64; 3]) -> [f64; 3]) -> [f64; 3] {
+    let m = f(v.map(f64::abs));
+    [0, 1, 2].map(|k| v[k].signum() * m[k])
 }
 
 /// XYZ relative to `white` of linear sRGB (not clipped).
