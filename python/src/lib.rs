@@ -4,9 +4,10 @@
 //! docstrings and the type stubs are in `tinct/`.
 
 use numpy::ndarray::{ArrayD, Axis, IxDyn};
-use numpy::{IntoPyArray, PyArrayDyn, PyReadonlyArrayDyn};
+use numpy::{IntoPyArray, PyArrayDyn, PyReadonlyArray1, PyReadonlyArrayDyn};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
 
 use tinct::colorimetry::spaces::{convert as convert_one, Lab, Space};
@@ -242,6 +243,64 @@ fn optics(py: Python<'_>, request: &str) -> PyResult<String> {
     serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
+/// `tinct fit` on long columns: each row's series key, time, amount and (for `biexp-dose`) dose;
+/// the request as JSON (the fields of `tinct::fit::job::FitRequest`). Returns a dict: the row of
+/// each series' first measurement (`first_rows`), the parameter table's own columns in order
+/// (`columns`, (name, kind, values) with kind float, count, flag or text), `summary`, `fitted`,
+/// and the shared fit (`pooled`, JSON) when pooled. Bad input raises ValueError; data of which
+/// no series could be fitted, RuntimeError (the CLI's exit 1).
+#[pyfunction]
+#[pyo3(signature = (keys, t, y, dose, request))]
+fn fit<'py>(
+    py: Python<'py>,
+    keys: Vec<String>,
+    t: PyReadonlyArray1<'py, f64>,
+    y: PyReadonlyArray1<'py, f64>,
+    dose: Option<PyReadonlyArray1<'py, f64>>,
+    request: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    use tinct::fit::job::{fit_amounts, group_amounts, parameter_columns, FitError, Values};
+    let req: tinct::fit::job::FitRequest =
+        serde_json::from_str(request).map_err(|e| bad(format!("request: {e}")))?;
+    let (t, y) = (t.as_slice()?, y.as_slice()?);
+    let dose = match &dose {
+        Some(d) => Some(d.as_slice()?),
+        None => None,
+    };
+    let done = py.detach(|| {
+        let g = group_amounts(&keys, t, y, dose)?;
+        let out = fit_amounts(&g.series, &g.problems, &req, &|_| {})?;
+        let n: Vec<usize> = g.series.iter().map(|s| s.t.len()).collect();
+        Ok::<_, FitError>((g.first_rows, parameter_columns(&out.rows, &n), out))
+    });
+    let (first_rows, columns, out) = done.map_err(|e| match e {
+        FitError::Input(e) => bad(e),
+        FitError::NothingFitted(_) => PyRuntimeError::new_err(e.to_string()),
+    })?;
+    let cols = PyList::empty(py);
+    for (name, values) in columns {
+        let item = match values {
+            Values::Float(v) => (name, "float", v.into_pyobject(py)?.into_any()),
+            Values::Count(v) => (name, "count", v.into_pyobject(py)?.into_any()),
+            Values::Flag(v) => (name, "flag", v.into_pyobject(py)?.into_any()),
+            Values::Text(v) => (name, "text", v.into_pyobject(py)?.into_any()),
+        };
+        cols.append(item)?;
+    }
+    let d = PyDict::new(py);
+    d.set_item("first_rows", first_rows)?;
+    d.set_item("columns", cols)?;
+    d.set_item("summary", &out.summary)?;
+    d.set_item("fitted", out.fitted)?;
+    let pooled = out
+        .pooled
+        .map(|p| serde_json::to_string(&p))
+        .transpose()
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    d.set_item("pooled", pooled)?;
+    Ok(d)
+}
+
 /// The built-in catalog with extra entries (TOML text, origin).
 fn catalog_with(extra: Vec<(String, String)>) -> PyResult<tinct::pigment::Catalog> {
     let mut c = tinct::pigment::Catalog::builtin().clone();
@@ -264,6 +323,7 @@ fn _tinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sd_to_lab, m)?)?;
     m.add_function(wrap_pyfunction!(appear, m)?)?;
     m.add_function(wrap_pyfunction!(optics, m)?)?;
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())
 }

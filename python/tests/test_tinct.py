@@ -113,6 +113,12 @@ def test_spectra_to_lab_agree_with_astm_e308_by_colour_science():
 def binary_json(*args):
     """What the tinct binary of this checkout prints with --json (skips without one)."""
     import json
+
+    return json.loads(binary(*args, "--json"))
+
+
+def binary(*args):
+    """What the tinct binary of this checkout prints (skips without one)."""
     import os
     import shutil
     import subprocess
@@ -124,8 +130,8 @@ def binary_json(*args):
         if not found:
             pytest.skip("no tinct binary built")
         exe = str(max(found, key=lambda b: b.stat().st_mtime))
-    run = subprocess.run([exe, *args, "--json"], capture_output=True, text=True, check=True)
-    return json.loads(run.stdout)
+    run = subprocess.run([exe, *args], capture_output=True, text=True, check=True)
+    return run.stdout
 
 
 def test_the_binary_and_the_package_give_the_same_colour():
@@ -227,6 +233,83 @@ def test_optics_refuses_what_the_cli_refuses():
         with pytest.raises(ValueError) as e:
             call()
         assert says in str(e.value), str(e.value)
+
+
+FADE = DATA / "fade_series_1000_long.csv"
+
+
+def test_fit_is_the_clis_table():
+    import io
+
+    import polars as pl
+
+    mine = tinct.fit(FADE, time="t_months", model="auto")
+    cli = pl.read_csv(io.StringIO(binary("fit", str(FADE), "--time", "t_months", "--model", "auto")))
+    assert mine.columns == cli.columns and mine.height == cli.height == 1000
+    for c in mine.columns:
+        if mine[c].dtype == pl.Float64:
+            np.testing.assert_array_equal(mine[c].fill_null(np.nan).to_numpy(), cli[c].cast(pl.Float64).fill_null(np.nan).to_numpy(), err_msg=c)
+        else:
+            assert mine[c].cast(pl.String).fill_null("").to_list() == cli[c].cast(pl.String).fill_null("").to_list(), c
+    assert mine["n"].dtype == pl.UInt32 and mine["converged"].dtype == pl.Boolean
+
+
+def test_fit_takes_polars_and_pandas_frames_as_the_file():
+    import pandas as pd
+    import polars as pl
+
+    df = pl.read_csv(FADE).filter(pl.col("series") <= 40)
+    df = df.with_columns(pl.format("client-{}", pl.col("series")).alias("client"))
+    from_polars = tinct.fit(df, id="client", time="t_months", bootstrap=200, seed=3)
+    frame = pd.DataFrame({c: df[c].to_list() for c in df.columns})  # without pyarrow
+    from_pandas = tinct.fit(frame, id="client", time="t_months", bootstrap=200, seed=3)
+    assert from_polars.equals(from_pandas)
+    # The id first, then the carried column, then the parameters.
+    assert from_polars.columns[:3] == ["client", "series", "A"]
+    assert from_polars["client"].to_list()[:2] == ["client-1", "client-2"]
+    # Rows of a series need not be together: shuffled rows give the same fits (to rounding:
+    # the points are summed in another order), in the order of each series' first row.
+    shuffled = df.sample(fraction=1.0, shuffle=True, seed=11)
+    again = tinct.fit(shuffled, id="client", time="t_months")
+    order = shuffled["client"].unique(maintain_order=True).to_list()
+    assert again["client"].to_list() == order
+    plain = tinct.fit(df, id="client", time="t_months")
+    joined = again.join(plain, on="client", suffix="_plain")
+    np.testing.assert_allclose(joined["k1"].to_numpy(), joined["k1_plain"].to_numpy(), rtol=1e-5)
+
+
+def test_fit_pooled_shares_the_rates():
+    p = tinct.fit(FADE, time="t_months", pooled=True)
+    assert p["k1"].n_unique() == 1 and p["k2"].n_unique() == 1
+    assert p["A"].n_unique() > 100
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, says",
+    [
+        (dict(time="month"), ValueError, 'column "month": missing (columns: series, t_months, amount)'),
+        (dict(time="t_months", model="quadratic"), ValueError, 'model: unknown model "quadratic"'),
+        (dict(time="t_months", model="auto", pooled=True), ValueError, "pooled: --pooled needs"),
+        (dict(time="t_months", model="biexp-dose"), ValueError, "dose: --model biexp-dose needs"),
+        (dict(time="t_months", bootstrap=20001), ValueError, "bootstrap: 20001 is out of range"),
+    ],
+)
+def test_fit_refuses_what_the_cli_refuses(kwargs, error, says):
+    with pytest.raises(error) as e:
+        tinct.fit(FADE, **kwargs)
+    assert says in str(e.value), str(e.value)
+
+
+def test_fit_of_nothing_fittable_is_a_runtime_error_and_of_no_file_a_value_error():
+    import polars as pl
+
+    two_points = pl.DataFrame({"series": [1, 1], "day": [0.0, 1.0], "amount": [1.0, 0.9]})
+    with pytest.raises(RuntimeError, match="no series could be fitted"):
+        tinct.fit(two_points)
+    with pytest.raises(ValueError, match="no such file"):
+        tinct.fit("no/such/file.csv")
+    with pytest.raises(ValueError, match="row 2, time: 1e12"):
+        tinct.fit(pl.DataFrame({"series": [1, 1], "day": [0.0, 1e12], "amount": [1.0, 0.9]}))
 
 
 def test_docstring_examples_run():

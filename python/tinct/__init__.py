@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _tinct
 
-__all__ = ["delta_e", "convert", "sd_to_lab", "appear", "optics", "__version__"]
+__all__ = ["delta_e", "convert", "sd_to_lab", "appear", "optics", "fit", "__version__"]
 
 __version__ = _tinct.version()
 
@@ -174,3 +174,115 @@ def optics(medium, *, method="fast", photons=20000, seed=1, illuminant="D65", ob
         observer=str(observer),
     )
     return json.loads(_tinct.optics(json.dumps(req, default=_plain)))
+
+
+def _as_polars(data):
+    """``data`` (a path to CSV or Parquet, a polars or pandas DataFrame) as a polars
+    DataFrame, and a name for messages."""
+    import polars as pl
+
+    if isinstance(data, pl.DataFrame):
+        return data, "data"
+    if isinstance(data, (str, pathlib.Path)):
+        path = pathlib.Path(data)
+        if not path.is_file():
+            raise ValueError(f"{path}: no such file")
+        try:
+            if path.suffix.lower() in (".parquet", ".pq"):
+                return pl.read_parquet(path), str(path)
+            return pl.read_csv(path, infer_schema_length=10000), str(path)
+        except Exception as e:  # polars' own errors: one line, as the CLI reports them
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ValueError(f"{path}: {first}") from None
+    if hasattr(data, "columns") and hasattr(data, "to_dict"):  # pandas, without pyarrow
+        cols = {}
+        for name in data.columns:
+            col = data[name]
+            values = col.tolist() if col.dtype == object else col.to_numpy()
+            cols[str(name)] = pl.Series(str(name), values)
+        return pl.DataFrame(cols), "data"
+    raise ValueError(
+        f"data: a path, a polars DataFrame or a pandas DataFrame, not {type(data).__name__}"
+    )
+
+
+def _column(df, origin, name):
+    if name not in df.columns:
+        shown = ", ".join(df.columns[:12]) + (
+            f" and {len(df.columns) - 12} more" if len(df.columns) > 12 else ""
+        )
+        raise ValueError(f'{origin}: column "{name}": missing (columns: {shown})')
+    return df[name]
+
+
+def _numbers(df, origin, name):
+    import polars as pl
+
+    col = _column(df, origin, name)
+    try:
+        col = col.cast(pl.Float64)
+    except Exception:
+        raise ValueError(f'{origin}: column "{name}": not numbers ({col.dtype})') from None
+    return np.ascontiguousarray(col.fill_null(np.nan).to_numpy(), dtype=np.float64)
+
+
+def fit(
+    data,
+    *,
+    id="series",
+    time="day",
+    value="amount",
+    dose=None,
+    model="biexp",
+    pooled=False,
+    bootstrap=0,
+    seed=7,
+):
+    """Fade kinetics fitted to longitudinal measurements: ``tinct fit`` as one call.
+
+    ``data`` is long (one row per measurement): a path to a CSV or Parquet file, or a polars
+    or pandas DataFrame, with a series ``id`` column, a ``time`` column and the relative
+    amount (``value``, 1 at the freshly healed point); ``dose`` names a per-series dose-rate
+    column for ``model="biexp-dose"``. ``model`` is ``"mono"``, ``"biexp"`` (A exp(-k1 t) +
+    (1 - A) exp(-k2 t), k1 >= k2), ``"biexp-dose"`` or ``"auto"`` (the better of mono and
+    biexp by AIC, per series); ``pooled`` shares the rates across series; ``bootstrap`` runs
+    give percentile intervals instead of the Jacobian's (``seed`` fixes them). Every series
+    is fitted in Rust on all cores, with the GIL released.
+
+    Returns a polars DataFrame with the columns ``tinct fit`` writes: the id and the other
+    input columns (each series' first row), then for each parameter P the columns P, P_lo,
+    P_hi (95 % interval), then sse, n, converged, error (why a series could not be fitted),
+    model, rmse, aic, bic, reason. Bad input raises ValueError; data of which no series
+    could be fitted, RuntimeError.
+
+    >>> import polars as pl, numpy as np, tinct
+    >>> t = np.array([0, 1, 3, 6, 12, 18, 24, 36.0])
+    >>> y = 0.4 * np.exp(-0.3 * t) + 0.6 * np.exp(-0.01 * t)
+    >>> df = pl.DataFrame({"series": ["a"] * 8, "month": t, "amount": y})
+    >>> p = tinct.fit(df, time="month")
+    >>> [round(p[c][0], 4) for c in ("A", "k1", "k2")]
+    [0.4, 0.3, 0.01]
+    """
+    import polars as pl
+
+    df, origin = _as_polars(data)
+    if df.height == 0:
+        raise ValueError(f"{origin}: no rows")
+    keys = _column(df, origin, id).cast(pl.String).fill_null("").to_list()
+    t = _numbers(df, origin, time)
+    y = _numbers(df, origin, value)
+    d = _numbers(df, origin, dose) if dose is not None else None
+    req = {"model": model, "pooled": bool(pooled), "bootstrap": bootstrap, "seed": seed}
+    out = _tinct.fit(keys, t, y, d, json.dumps(req, default=_plain))
+    used = {id, time, value} | ({dose} if dose is not None else set())
+    carried = [id] + [c for c in df.columns if c not in used]
+    table = df.select(carried)[out["first_rows"]]
+    dtypes = {"float": pl.Float64, "count": pl.UInt32, "flag": pl.Boolean, "text": pl.String}
+    for name, kind, values in out["columns"]:
+        if name in table.columns:
+            raise ValueError(
+                f'{origin}: column "{name}": an input column has the name of an output '
+                "column; rename it"
+            )
+        table = table.with_columns(pl.Series(name, values, dtype=dtypes[kind]))
+    return table

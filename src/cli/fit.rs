@@ -9,11 +9,9 @@ use serde_json::json;
 use tinct::appearance::pigment_optics;
 use tinct::appearance::{resolve_skin, Component};
 use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
+use tinct::fit::job::{fit_amounts, outcome, FitError, FitOutcome, FitRequest};
 use tinct::fit::table::{group, parameter_table, read, to_bytes, Columns, Row};
-use tinct::fit::{
-    check_series, fit_lab_series, fit_many, fit_pooled, pick_by_aic, Estimate, FitOptions, Kind,
-    SeriesFit,
-};
+use tinct::fit::{fit_lab_series, pick_by_aic, Kind};
 use tinct::InputError;
 
 use super::pigments::load_catalog;
@@ -83,45 +81,6 @@ pub struct Args {
     pub plot: Option<PathBuf>,
 }
 
-fn pooled_rows(
-    series: &[tinct::fit::Series],
-    kind: Kind,
-    progress_done: &dyn Fn(),
-) -> Result<(Vec<Row>, Option<tinct::fit::Pooled>), CliError> {
-    let p = match fit_pooled(series, kind) {
-        Ok(p) => p,
-        Err(e) => {
-            let rows = series.iter().map(|_| Err(e.clone())).collect();
-            return Ok((rows, None));
-        }
-    };
-    progress_done();
-    let rows = series
-        .iter()
-        .zip(&p.amplitudes)
-        .map(|(s, a)| match a {
-            None => Err(check_series(s, kind)
-                .err()
-                .unwrap_or_else(|| "left out of the pooled fit".into())),
-            Some(a) => {
-                let params: Vec<Estimate> =
-                    std::iter::once(*a).chain(p.rates.iter().copied()).collect();
-                let values: Vec<f64> = params.iter().map(|e| e.value).collect();
-                let fit = SeriesFit::from_values(
-                    kind,
-                    params,
-                    s,
-                    &values,
-                    p.converged,
-                    &format!("pooled: {}", p.reason),
-                );
-                Ok(fit)
-            }
-        })
-        .collect();
-    Ok((rows, Some(p)))
-}
-
 pub fn run(mut a: Args) -> Result<(), CliError> {
     super::dash_is_stdout(&mut a.output);
     if let Some(p) = &a.plot {
@@ -136,25 +95,13 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
         .map(PathBuf::as_path)
         .collect();
     super::guard_outputs(&outputs, &inputs, &[a.skin.as_deref().unwrap_or("")])?;
-    let model = if a.model == "auto" {
-        None
-    } else {
-        Some(Kind::parse(&a.model)?)
+    let request = FitRequest {
+        model: a.model.clone(),
+        pooled: a.pooled,
+        bootstrap: a.bootstrap,
+        seed: a.seed,
     };
-    if a.pooled && model.is_none() {
-        return Err(InputError::Invalid {
-            field: "pooled".into(),
-            message: "--pooled needs --model biexp or biexp-dose".into(),
-        }
-        .into());
-    }
-    if model == Some(Kind::BiexpDose) && a.dose.is_none() {
-        return Err(InputError::Invalid {
-            field: "dose".into(),
-            message: "--model biexp-dose needs --dose COLUMN".into(),
-        }
-        .into());
-    }
+    let model = request.kind()?;
     let lab = match a.lab.as_slice() {
         [] => None,
         [l, aa, b] => Some([l.clone(), aa.clone(), b.clone()]),
@@ -176,12 +123,8 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
     };
     let df = read(&a.input)?;
     let g = group(&df, &a.input, &cols)?;
-    let opt = FitOptions {
-        bootstrap: a.bootstrap,
-        seed: a.seed,
-    };
     let total = g.problems.len();
-    opt.validate(total)?;
+    request.validate(total, a.dose.is_some())?;
     let bar = (std::io::stderr().is_terminal() && total >= 200).then(|| {
         let b = indicatif::ProgressBar::new(total as u64);
         b.set_style(
@@ -195,8 +138,7 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
             b.set_position(n as u64);
         }
     };
-    let mut pooled = None;
-    let rows: Vec<Row> = if lab.is_some() {
+    let outcome = if lab.is_some() {
         if a.pooled || a.bootstrap > 0 {
             return Err(InputError::Invalid {
                 field: "lab".into(),
@@ -255,7 +197,8 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
             }
         }
         use rayon::prelude::*;
-        g.lab_series
+        let rows: Vec<Row> = g
+            .lab_series
             .par_iter()
             .zip(&g.problems)
             .zip(recipes.par_iter().zip(&skins))
@@ -278,20 +221,11 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
                     ),
                 }
             })
-            .collect()
-    } else if a.pooled {
-        let kind = model.expect("checked");
-        let (rows, p) = pooled_rows(&g.series, kind, &|| progress(total))?;
-        pooled = p;
-        rows
+            .collect();
+        let label = model.map_or("auto", Kind::name);
+        outcome(rows, None, label)
     } else {
-        let mut rows = fit_many(&g.series, model, &opt, &progress);
-        for (r, p) in rows.iter_mut().zip(&g.problems) {
-            if let Some(p) = p {
-                *r = Err(p.clone());
-            }
-        }
-        rows
+        fit_amounts(&g.series, &g.problems, &request, &progress)
     };
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -301,52 +235,18 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
     } else {
         g.series.iter().map(|s| s.t.len()).collect()
     };
-    let fitted = rows.iter().filter(|r| r.is_ok()).count();
-    // Failures by reason (the reason's text up to its first number).
-    let mut reasons: Vec<(String, usize)> = Vec::new();
-    for r in rows.iter().filter_map(|r| r.as_ref().err()) {
-        // The reason with its numbers as N, so that series failing alike count together.
-        let mut key = String::new();
-        for c in r.chars() {
-            if c.is_ascii_digit() || c == '.' && key.ends_with('N') {
-                if !key.ends_with('N') {
-                    key.push('N');
-                }
-            } else {
-                key.push(c);
-            }
-        }
-        let key = key.trim().to_string();
-        match reasons.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => reasons.push((key, 1)),
-        }
-    }
-    let summary = format!(
-        "fitted {fitted} of {total} series ({}{}){}",
-        model.map_or("auto", |k| k.name()),
-        if a.pooled { ", pooled" } else { "" },
-        if reasons.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; {} failed: {}",
-                total - fitted,
-                reasons
-                    .iter()
-                    .map(|(k, n)| format!("{k} ({n})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    );
-    // Nothing fitted: a failed computation, and nothing is written.
-    if fitted == 0 {
-        return Err(CliError {
+    let FitOutcome {
+        rows,
+        pooled,
+        fitted,
+        summary,
+    } = outcome.map_err(|e| match e {
+        FitError::Input(e) => CliError::from(e),
+        FitError::NothingFitted(_) => CliError {
             code: EXIT_FAILED,
-            message: format!("no series could be fitted: {summary}"),
-        });
-    }
+            message: e.to_string(),
+        },
+    })?;
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(path) = &a.plot {
         let shown: Vec<usize> = (0..total).filter(|i| rows[*i].is_ok()).take(6).collect();

@@ -22,6 +22,7 @@
 //! Each series starts from several points (rates spread over the time span) and keeps the best
 //! fit, so that a local minimum of the two-exponential surface does not stand for the fit.
 
+pub mod job;
 pub mod lm;
 pub mod stats;
 #[cfg(feature = "tables")]
@@ -159,12 +160,8 @@ impl SeriesFit {
         let cov = self.covariance.as_ref()?;
         let p: Vec<f64> = self.params.iter().map(|e| e.value).collect();
         let n = p.len();
-        let curve = Curve {
-            kind: self.model,
-            t: &[t],
-            y: &[0.0],
-            dose: dose.unwrap_or(1.0),
-        };
+        let (ts, ys) = ([t], [0.0]);
+        let curve = Curve::new(self.model, &ts, &ys, dose.unwrap_or(1.0));
         let mut g = vec![0.0; n];
         curve.jacobian(&p, &mut g);
         let var: f64 = (0..n)
@@ -251,6 +248,32 @@ struct Curve<'a> {
     t: &'a [f64],
     y: &'a [f64],
     dose: f64,
+    /// The exponentials of the last residuals, and the point they were computed at: the
+    /// Jacobian Levenberg-Marquardt asks for next is at that point after every accepted step,
+    /// and the exponentials are most of the cost.
+    last: std::cell::RefCell<(Vec<f64>, Vec<f64>)>,
+}
+
+impl<'a> Curve<'a> {
+    fn new(kind: Kind, t: &'a [f64], y: &'a [f64], dose: f64) -> Curve<'a> {
+        Curve {
+            kind,
+            t,
+            y,
+            dose,
+            last: std::cell::RefCell::new((Vec::new(), Vec::new())),
+        }
+    }
+
+    /// The exponentials at time `t`: exp(-k t) for mono (and 0), exp(-k1 t) and exp(-k2 d t)
+    /// for the two-term models.
+    fn terms(&self, p: &[f64], t: f64) -> (f64, f64) {
+        match self.kind {
+            Kind::Mono => ((-p[0] * t).exp(), 0.0),
+            Kind::Biexp => ((-p[1] * t).exp(), (-p[2] * t).exp()),
+            Kind::BiexpDose => ((-p[1] * t).exp(), (-p[2] * self.dose * t).exp()),
+        }
+    }
 }
 
 impl Problem for Curve<'_> {
@@ -259,23 +282,40 @@ impl Problem for Curve<'_> {
     }
 
     fn residuals(&self, p: &[f64], r: &mut [f64]) {
+        let mut last = self.last.borrow_mut();
+        let (at, terms) = &mut *last;
+        at.clear();
+        at.extend_from_slice(p);
+        terms.clear();
         for (i, (t, y)) in self.t.iter().zip(self.y).enumerate() {
-            r[i] = model_value(self.kind, p, *t, self.dose) - y;
+            let (e1, e2) = self.terms(p, *t);
+            terms.push(e1);
+            terms.push(e2);
+            // The same arithmetic as model_value.
+            r[i] = match self.kind {
+                Kind::Mono => e1,
+                Kind::Biexp | Kind::BiexpDose => p[0] * e1 + (1.0 - p[0]) * e2,
+            } - y;
         }
     }
 
     fn jacobian(&self, p: &[f64], j: &mut [f64]) {
+        let last = self.last.borrow();
+        let cached = last.0 == p;
         for (i, t) in self.t.iter().enumerate() {
+            let (e1, e2) = if cached {
+                (last.1[2 * i], last.1[2 * i + 1])
+            } else {
+                self.terms(p, *t)
+            };
             match self.kind {
-                Kind::Mono => j[i] = -t * (-p[0] * t).exp(),
+                Kind::Mono => j[i] = -t * e1,
                 Kind::Biexp | Kind::BiexpDose => {
                     let d = if self.kind == Kind::BiexpDose {
                         self.dose
                     } else {
                         1.0
                     };
-                    let e1 = (-p[1] * t).exp();
-                    let e2 = (-p[2] * d * t).exp();
                     j[i * 3] = e1 - e2;
                     j[i * 3 + 1] = -p[0] * t * e1;
                     j[i * 3 + 2] = -(1.0 - p[0]) * d * t * e2;
@@ -375,12 +415,7 @@ fn starts(kind: Kind, s: &Series) -> Vec<Vec<f64>> {
 }
 
 fn best_fit(kind: Kind, s: &Series, from: &[Vec<f64>]) -> lm::Fitted {
-    let curve = Curve {
-        kind,
-        t: &s.t,
-        y: &s.y,
-        dose: s.dose.unwrap_or(1.0),
-    };
+    let curve = Curve::new(kind, &s.t, &s.y, s.dose.unwrap_or(1.0));
     best_of(kind, &curve, from)
 }
 

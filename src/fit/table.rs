@@ -11,7 +11,9 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::{Estimate, Kind, LabSeries, Series, SeriesFit};
+use super::job::{note_dose, out_of_range, parameter_columns, Values};
+pub use super::job::{Row, MAX_VALUE};
+use super::{LabSeries, Series};
 use crate::error::InputError;
 
 fn polars_error(path: &Path, e: PolarsError) -> InputError {
@@ -172,23 +174,15 @@ fn numbers(df: &DataFrame, path: &Path, name: &str) -> Result<Vec<f64>, InputErr
     let v: Vec<f64> = (0..ca.len())
         .map(|i| ca.get(i).unwrap_or(f64::NAN))
         .collect();
-    // Times, amounts and colours are far below 1e9; beyond it sums of squares overflow.
-    if let Some((row, x)) = v
-        .iter()
-        .enumerate()
-        .find(|(_, x)| x.is_infinite() || x.abs() > MAX_VALUE)
-    {
+    if let Some((row, x)) = out_of_range(&v) {
         return Err(InputError::OutOfRange {
             field: format!("{}: row {}, column {name:?}", path.display(), row + 1),
-            value: *x,
+            value: x,
             expected: "at most 1e9 in size".into(),
         });
     }
     Ok(v)
 }
-
-/// Largest magnitude of a number in a measurement table.
-pub const MAX_VALUE: f64 = 1e9;
 
 /// Groups a table into series.
 ///
@@ -273,16 +267,7 @@ pub fn group(df: &DataFrame, path: &Path, cols: &Columns) -> Result<Grouped, Inp
         };
         s_t.push(t[row]);
         if let Some(d) = d {
-            match s_dose {
-                None => *s_dose = Some(d),
-                Some(first) if *first == d || (first.is_nan() && d.is_nan()) => {}
-                Some(first) => {
-                    if g.problems[k].is_none() {
-                        g.problems[k] =
-                            Some(format!("dose varies within the series ({first} and {d})"));
-                    }
-                }
-            }
+            note_dose(s_dose, d, &mut g.problems[k]);
         }
     }
     let used: Vec<&str> = [
@@ -307,9 +292,6 @@ pub fn group(df: &DataFrame, path: &Path, cols: &Columns) -> Result<Grouped, Inp
     Ok(g)
 }
 
-/// One output row: a fit or the reason there is none.
-pub type Row = Result<SeriesFit, String>;
-
 /// The parameter table: the carried columns (id first, with its input name and type), then
 /// for each parameter P the columns P, P_lo, P_hi, then sse, n, converged, error, and model,
 /// rmse, aic, bic, reason.
@@ -328,72 +310,15 @@ pub fn parameter_table(
         .select(grouped.carried.iter().map(String::as_str))
         .and_then(|d| d.take(&idx))
         .map_err(|e| polars_error(path, e))?;
-    // The union of the parameters of the models used, in a fixed order.
-    let mut names: Vec<&'static str> = Vec::new();
-    for k in [Kind::Mono, Kind::Biexp, Kind::BiexpDose] {
-        if rows.iter().any(|r| r.as_ref().is_ok_and(|f| f.model == k)) {
-            for n in k.names() {
-                if !names.contains(n) {
-                    names.push(n);
-                }
-            }
-        }
-    }
-    let get = |r: &Row, name: &str| -> Option<Estimate> {
-        r.as_ref()
-            .ok()
-            .and_then(|f| f.params.iter().find(|e| e.name == name).copied())
-    };
-    let mut cols: Vec<Column> = Vec::new();
-    for name in &names {
-        let v: Vec<Option<f64>> = rows.iter().map(|r| get(r, name).map(|e| e.value)).collect();
-        let lo: Vec<Option<f64>> = rows
-            .iter()
-            .map(|r| get(r, name).and_then(|e| e.lo))
-            .collect();
-        let hi: Vec<Option<f64>> = rows
-            .iter()
-            .map(|r| get(r, name).and_then(|e| e.hi))
-            .collect();
-        cols.push(Column::new((*name).into(), v));
-        cols.push(Column::new(format!("{name}_lo").into(), lo));
-        cols.push(Column::new(format!("{name}_hi").into(), hi));
-    }
-    let f = |g: &dyn Fn(&SeriesFit) -> f64| -> Vec<Option<f64>> {
-        rows.iter().map(|r| r.as_ref().ok().map(g)).collect()
-    };
-    cols.push(Column::new("sse".into(), f(&|x| x.sse)));
-    cols.push(Column::new(
-        "n".into(),
-        n_points.iter().map(|n| *n as u32).collect::<Vec<u32>>(),
-    ));
-    cols.push(Column::new(
-        "converged".into(),
-        rows.iter()
-            .map(|r| r.as_ref().is_ok_and(|x| x.converged))
-            .collect::<Vec<bool>>(),
-    ));
-    cols.push(Column::new(
-        "error".into(),
-        rows.iter()
-            .map(|r| r.as_ref().err().cloned())
-            .collect::<Vec<Option<String>>>(),
-    ));
-    cols.push(Column::new(
-        "model".into(),
-        rows.iter()
-            .map(|r| r.as_ref().ok().map(|x| x.model.name().to_string()))
-            .collect::<Vec<Option<String>>>(),
-    ));
-    cols.push(Column::new("rmse".into(), f(&|x| x.rmse)));
-    cols.push(Column::new("aic".into(), f(&|x| x.aic)));
-    cols.push(Column::new("bic".into(), f(&|x| x.bic)));
-    cols.push(Column::new(
-        "reason".into(),
-        rows.iter()
-            .map(|r| r.as_ref().ok().map(|x| x.reason.clone()))
-            .collect::<Vec<Option<String>>>(),
-    ));
+    let cols: Vec<Column> = parameter_columns(rows, n_points)
+        .into_iter()
+        .map(|(name, v)| match v {
+            Values::Float(v) => Column::new(name.into(), v),
+            Values::Count(v) => Column::new(name.into(), v),
+            Values::Flag(v) => Column::new(name.into(), v),
+            Values::Text(v) => Column::new(name.into(), v),
+        })
+        .collect();
     for c in &cols {
         if out
             .get_column_names()
