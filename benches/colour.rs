@@ -483,7 +483,7 @@ fn bench_plan(c: &mut Criterion) {
     use tinct::formulate::MatchSpec;
     use tinct::optics::skin::{SkinOptics, SkinParams};
     use tinct::pigment::{Catalog, Deposition};
-    use tinct::plan::{build_shares, plan, PlanRequest};
+    use tinct::plan::{build_shares, plan, PlanInputs};
     let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
     let catalog = Catalog::builtin();
     let pigments: Vec<_> = catalog.pigments().iter().collect();
@@ -512,7 +512,7 @@ fn bench_plan(c: &mut Criterion) {
                 .unwrap()
                 .with_dot_diameter(tinct::optics::skin::DEFAULT_DOT_DIAMETER_MM)
                 .unwrap();
-            plan(&PlanRequest {
+            plan(&PlanInputs {
                 spec: MatchSpec {
                     site: &site,
                     table,

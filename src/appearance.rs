@@ -536,12 +536,10 @@ fn default_observer() -> String {
     "10".into()
 }
 
-/// `tinct appear` as one library call ([`appear_job`]): a dot of pigments in a client's skin.
-/// Every field but `skin` has the command's default; serde reads it from JSON or a Python
-/// dict, and refuses unknown fields.
+/// The client's skin as a request gives it, and how a measured one is fitted (the `--skin`,
+/// `--skin-tolerance` and `--skin-specular` flags of appear, match, plan, fade and schedule).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct AppearRequest {
+pub struct SkinSpec {
     pub skin: SkinRequest,
     /// How far (dE00) a fitted measured skin may be from the measurement.
     #[serde(default = "default_skin_tolerance")]
@@ -549,12 +547,44 @@ pub struct AppearRequest {
     /// How the measured skin was read: `sce` or `sci`.
     #[serde(default = "default_specular")]
     pub skin_specular: String,
-    /// Pigments at healed loads, g/m^2.
-    #[serde(default)]
-    pub pigments: Vec<PigmentLoad>,
-    /// Pigments as ink dilutions.
-    #[serde(default)]
-    pub dilutions: Vec<PigmentDilution>,
+}
+
+impl SkinSpec {
+    /// A skin given as text (`fitzpatrick:II`, `lab(62 11 17)`) with the default fitting.
+    pub fn text(text: &str) -> SkinSpec {
+        SkinSpec {
+            skin: SkinRequest::Text(text.to_string()),
+            skin_tolerance: DEFAULT_SKIN_TOLERANCE,
+            skin_specular: default_specular(),
+        }
+    }
+
+    /// The skin, fitted when measured.
+    ///
+    /// # Errors
+    /// As [`resolve_skin`]; a bad `skin_specular`.
+    pub fn resolve(&self, table: &WeightingTable) -> Result<ResolvedSkin, InputError> {
+        self.resolve_other(&self.skin, table)
+    }
+
+    /// Another skin (a scar's) fitted with these settings.
+    ///
+    /// # Errors
+    /// As [`SkinSpec::resolve`].
+    pub fn resolve_other(
+        &self,
+        skin: &SkinRequest,
+        table: &WeightingTable,
+    ) -> Result<ResolvedSkin, InputError> {
+        let specular = parse_specular("skin-specular", &self.skin_specular)?;
+        resolve_skin(&skin.input()?, table, self.skin_tolerance, specular)
+    }
+}
+
+/// Where the dot sits, how big it is and how its pigment is packed (`--depth`, `--thickness`,
+/// `--dot-diameter`, `--cluster-um`, `--cluster-fill`), with the library's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, Serialize)]
+pub struct DotSpec {
     /// Depth of the dot's top below the dermo-epidermal junction, mm.
     #[serde(default = "default_depth")]
     pub depth_mm: f64,
@@ -567,6 +597,59 @@ pub struct AppearRequest {
     pub cluster_um: f64,
     #[serde(default = "default_cluster_fill")]
     pub cluster_fill: f64,
+}
+
+impl Default for DotSpec {
+    fn default() -> Self {
+        DotSpec {
+            depth_mm: default_depth(),
+            thickness_mm: default_thickness(),
+            dot_diameter_mm: default_diameter(),
+            cluster_um: default_cluster_um(),
+            cluster_fill: default_cluster_fill(),
+        }
+    }
+}
+
+impl DotSpec {
+    /// The packaging.
+    pub fn packaging(&self) -> crate::optics::packaging::Packaging {
+        crate::optics::packaging::Packaging {
+            cluster_um: self.cluster_um,
+            fill: self.cluster_fill,
+        }
+    }
+
+    /// The dot's site in `skin`: packed, and finite unless the diameter is `None`.
+    ///
+    /// # Errors
+    /// A depth, thickness, diameter or packaging out of range.
+    pub fn site(&self, skin: &SkinOptics) -> Result<DotSite, InputError> {
+        let site = skin
+            .site(self.depth_mm, self.thickness_mm)?
+            .with_packaging(self.packaging())?;
+        match self.dot_diameter_mm {
+            Some(d) => site.with_dot_diameter(d),
+            None => Ok(site),
+        }
+    }
+}
+
+/// `tinct appear` as one library call ([`appear_job`]): a dot of pigments in a client's skin.
+/// Every field but `skin` has the command's default; [`crate::request::from_json`] reads it
+/// from JSON or a Python dict and refuses unknown fields.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+pub struct AppearRequest {
+    #[serde(flatten)]
+    pub skin: SkinSpec,
+    /// Pigments at healed loads, g/m^2.
+    #[serde(default)]
+    pub pigments: Vec<PigmentLoad>,
+    /// Pigments as ink dilutions.
+    #[serde(default)]
+    pub dilutions: Vec<PigmentDilution>,
+    #[serde(flatten)]
+    pub dot: DotSpec,
     /// Dots this far apart (centre to centre, square grid), for the look from afar.
     #[serde(default)]
     pub spacing_mm: Option<f64>,
@@ -718,7 +801,7 @@ pub fn appear_job(
             load_g_m2: deposition.healed_load(crate::pigment::Dilution::parse(&d.dilution)?),
         });
     }
-    let diameter = req.dot_diameter_mm;
+    let diameter = req.dot.dot_diameter_mm;
     if diameter.is_none() && (req.spacing_mm.is_some() || req.coverage.is_some()) {
         return Err(InputError::Invalid {
             field: "spacing".into(),
@@ -731,16 +814,13 @@ pub fn appear_job(
             message: "give a spacing or a coverage, not both".into(),
         });
     }
-    let specular = parse_specular("skin-specular", &req.skin_specular)?;
-    let skin = resolve_skin(&req.skin.input()?, table, req.skin_tolerance, specular)?;
-    let packaging = crate::optics::packaging::Packaging {
-        cluster_um: req.cluster_um,
-        fill: req.cluster_fill,
-    };
-    let site = skin
-        .optics
-        .site(req.depth_mm, req.thickness_mm)?
-        .with_packaging(packaging)?;
+    let skin = req.skin.resolve(table)?;
+    let packaging = req.dot.packaging();
+    let site = DotSpec {
+        dot_diameter_mm: None,
+        ..req.dot
+    }
+    .site(&skin.optics)?;
     let r = appear(&skin.optics, &site, &components, table)?;
     let finite = match diameter {
         None => None,
@@ -813,8 +893,8 @@ pub fn appear_job(
                 load_g_m2: c.load_g_m2,
             })
             .collect(),
-        depth_mm: req.depth_mm,
-        thickness_mm: req.thickness_mm,
+        depth_mm: req.dot.depth_mm,
+        thickness_mm: req.dot.thickness_mm,
         packaging: PackagingReport {
             cluster_um: packaging.cluster_um,
             fill: packaging.fill,

@@ -15,9 +15,31 @@
 //! - [`fade`]: sunlight at the scalp, pigment kinetics, fading over the years, touch-ups;
 //! - [`fit`]: fade kinetics fitted to measurements, with confidence intervals;
 //! - [`calibrate`]: K and S from drawdowns, photodegradation from exposures;
-//! - [`io`], [`report`]: the table readers and writers and the SVG pictures behind the tool.
+//! - [`io`], [`report`]: the table readers and writers and the SVG pictures behind the tool;
+//! - [`request`]: each job's request read from JSON (Python, services).
+//!
+//! Every command is one library call: a request struct in, a serialisable report out
+//! ([`appearance::appear_job`], [`formulate::job::match_job`], [`plan::job::plan_job`],
+//! [`fade::job::fade_job`], [`fade::job::schedule_job`], [`fit::job::fit_amounts`],
+//! [`optics::medium::optics_job`]).
 //!
 //! Nothing in the library prints; the `tinct` binary formats.
+//!
+//! A front end (the CLI, the Python package, a report page, a service) makes one call per job:
+//!
+//! ```
+//! use tinct::formulate::job::{match_job, MatchRequest};
+//! use tinct::pigment::Catalog;
+//!
+//! let mut req = MatchRequest::new("fitzpatrick:III");
+//! req.aim.hair = Some("dark-brown".into());
+//! req.top = 1;
+//! let report = match_job(&req, Catalog::builtin()).unwrap();
+//! assert_eq!(report.target.what, "a shaved dark-brown follicle in this skin");
+//! // What `tinct match --json` prints:
+//! let json = serde_json::to_value(&report).unwrap();
+//! assert_eq!(json["recipes"][0]["components"][0]["pigment"], "carbon-black");
+//! ```
 //!
 //! ```
 //! use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
@@ -46,6 +68,7 @@ pub mod optics;
 pub mod pigment;
 pub mod plan;
 pub mod report;
+pub mod request;
 pub mod spectrum;
 
 pub use colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable, Xyz};

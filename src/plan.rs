@@ -82,7 +82,7 @@ pub fn build_shares(sessions: usize) -> Vec<f64> {
 
 /// Everything a plan needs.
 #[derive(Debug, Clone)]
-pub struct PlanRequest<'a> {
+pub struct PlanInputs<'a> {
     /// The recipe search (site, target, pigments, parts, deposition). `parts` must be above 0:
     /// a plan is mixed.
     pub spec: MatchSpec<'a>,
@@ -230,7 +230,7 @@ pub struct LightLoss {
 
 /// A plan.
 #[derive(Debug, Clone, Serialize)]
-pub struct PlanReport {
+pub struct Plan {
     pub target_lab: [f64; 3],
     pub recipe: PlannedRecipe,
     pub sessions: Vec<Session>,
@@ -283,7 +283,7 @@ fn parts_of(shares: &[f64], parts: u32) -> Vec<u32> {
     crate::formulate::round_parts(shares, parts)
 }
 
-impl PlanRequest<'_> {
+impl PlanInputs<'_> {
     fn validate(&self) -> Result<(), InputError> {
         if self.spec.parts == 0 {
             return Err(InputError::OutOfRange {
@@ -347,7 +347,7 @@ impl PlanRequest<'_> {
 ///
 /// # Errors
 /// Bad input ([`PlanError::Input`]), or no recipe at all ([`PlanError::NoRecipe`]).
-pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
+pub fn plan(req: &PlanInputs<'_>) -> Result<Plan, PlanError> {
     req.validate()?;
     let spec = &req.spec;
     let recipes = search(spec)?;
@@ -558,7 +558,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
             per_year: ph.map(|q| 1.0 - (-q.per_mlxh * dose).exp()),
         })
         .collect();
-    Ok(PlanReport {
+    Ok(Plan {
         target_lab: lab3(spec.target),
         recipe: PlannedRecipe {
             ink: ink(mixed.diluent_parts),
@@ -592,5 +592,275 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<PlanReport, PlanError> {
             .collect(),
         kinetics,
         evaluations,
+    })
+}
+
+// ---- the plan job: one request, one report (what `tinct plan --json` prints) ----
+
+use crate::appearance::{DotSpec, PackagingReport, SkinSpec};
+use crate::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
+use crate::fade::exposure::DayDose;
+use crate::fade::job::{
+    aftercare_profile, check_runs, check_tolerance, day_of_year, days_of, exposure_profile,
+    parse_grades, FadingSpec,
+};
+use crate::formulate::job::{AimSpec, PigmentChoice, SkinBrief, TargetReport};
+
+/// Days between sessions from text: days (`21`, `21d`) or weeks (`3w`), 1 to 365 days.
+///
+/// # Errors
+/// Anything else.
+pub fn parse_interval(text: &str) -> Result<usize, InputError> {
+    let t = text.trim().to_ascii_lowercase();
+    let bad = || InputError::Malformed {
+        field: "interval".into(),
+        value: text.to_string(),
+        expected: "days such as 21 or 21d, or weeks such as 3w".into(),
+    };
+    let (num, per) = if let Some(n) = t.strip_suffix('w') {
+        (n, 7.0)
+    } else {
+        (t.strip_suffix('d').unwrap_or(&t), 1.0)
+    };
+    let v: f64 = num.trim().parse().map_err(|_| bad())?;
+    let days = v * per;
+    InputError::check_range("interval", days, 1.0, 365.0, "1 to 365 days")?;
+    if days.fract() != 0.0 {
+        return Err(bad());
+    }
+    Ok(days as usize)
+}
+
+fn default_sessions() -> usize {
+    DEFAULT_SESSIONS
+}
+fn default_interval() -> String {
+    format!("{DEFAULT_INTERVAL_DAYS}d")
+}
+fn default_reach() -> f64 {
+    crate::formulate::DEFAULT_TOLERANCE
+}
+fn default_touch_up_tolerance() -> f64 {
+    2.0
+}
+fn default_start() -> String {
+    "01-01".into()
+}
+fn default_years() -> f64 {
+    10.0
+}
+fn default_runs() -> usize {
+    1000
+}
+fn default_seed() -> u64 {
+    7
+}
+fn default_illuminant() -> String {
+    "D65".into()
+}
+fn default_observer() -> String {
+    "10".into()
+}
+
+/// `tinct plan` as one library call ([`plan_job`]): the command's flags as fields, with its
+/// defaults.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+pub struct PlanRequest {
+    #[serde(flatten)]
+    pub skin: SkinSpec,
+    #[serde(flatten)]
+    pub dot: DotSpec,
+    #[serde(flatten)]
+    pub aim: AimSpec,
+    #[serde(flatten)]
+    pub choice: PigmentChoice,
+    #[serde(flatten)]
+    pub fading: FadingSpec,
+    /// Sessions to build the dots in (ignored when `build` is given).
+    #[serde(default = "default_sessions")]
+    pub sessions: usize,
+    /// Time between sessions: `21`, `21d` or `3w`.
+    #[serde(default = "default_interval")]
+    pub interval: String,
+    /// The share of the recipe's healed pigment after each session, per cent (empty: Liu's
+    /// ramp over `sessions`).
+    #[serde(default)]
+    pub build: Vec<f64>,
+    /// How close (dE00) the healed dot must come to the target to reach it.
+    #[serde(default = "default_reach")]
+    pub tolerance: f64,
+    /// A touch-up falls due when the dot has drifted this far (dE00) from its healed look.
+    #[serde(default = "default_touch_up_tolerance")]
+    pub touch_up_tolerance: f64,
+    /// Date of the first session, `MM-DD`.
+    #[serde(default = "default_start")]
+    pub start: String,
+    /// Years of fading to schedule touch-ups over.
+    #[serde(default = "default_years")]
+    pub years: f64,
+    /// Monte Carlo runs over the uncertain fading inputs (0: none).
+    #[serde(default = "default_runs")]
+    pub runs: usize,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_illuminant")]
+    pub illuminant: String,
+    #[serde(default = "default_observer")]
+    pub observer: String,
+}
+
+/// Where the dot sits, in a plan's report.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DotReport {
+    pub diameter_mm: Option<f64>,
+    pub depth_mm: f64,
+    pub thickness_mm: f64,
+}
+
+/// What [`plan_job`] answers: exactly what `tinct plan --json` prints (the plan, then the
+/// target, skin, dot and conditions it was made for).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanReport {
+    #[serde(flatten)]
+    pub plan: Plan,
+    pub target: TargetReport,
+    pub skin: SkinBrief,
+    pub dot: DotReport,
+    pub packaging: PackagingReport,
+    /// The sun profile's name.
+    pub exposure: String,
+    pub illuminant: &'static str,
+    pub observer: u32,
+    /// The year's light (for the text; not in the JSON).
+    #[serde(skip)]
+    pub annual: DayDose,
+    #[serde(skip)]
+    pub viewing: Viewing,
+}
+
+impl PlanReport {
+    /// sRGB of a colour under the plan's viewing conditions.
+    pub fn hex(&self, lab: [f64; 3]) -> String {
+        use crate::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
+        let white = WeightingTable::for_grid(self.viewing).white();
+        xyz_to_srgb(lab_to_xyz(Lab::new(lab[0], lab[1], lab[2]), white), white).hex()
+    }
+}
+
+/// `tinct plan` as one call: the target built for the client, the recipe searched, the
+/// sessions planned and healed, the fading scheduled with its touch-ups and Monte Carlo.
+///
+/// # Errors
+/// [`PlanError::Input`] for bad input; [`PlanError::NoRecipe`] when no pigment brings the dot
+/// closer to the target than the bare skin.
+pub fn plan_job(
+    req: &PlanRequest,
+    catalog: &crate::pigment::Catalog,
+) -> Result<PlanReport, PlanError> {
+    let interval = parse_interval(&req.interval)?;
+    InputError::check_range("tolerance", req.tolerance, 1e-9, 1e9, "a dE00 above 0")?;
+    check_tolerance("touch-up-tolerance", req.touch_up_tolerance)?;
+    let horizon = days_of("years", req.years)?;
+    check_runs(req.runs)?;
+    let build = if req.build.is_empty() {
+        if !(1..=MAX_SESSIONS).contains(&req.sessions) {
+            return Err(InputError::OutOfRange {
+                field: "sessions".into(),
+                value: req.sessions as f64,
+                expected: format!("1 to {MAX_SESSIONS}"),
+            }
+            .into());
+        }
+        build_shares(req.sessions)
+    } else {
+        req.build.iter().map(|p| p / 100.0).collect()
+    };
+    let viewing = Viewing::new(
+        req.illuminant.parse::<Illuminant>()?,
+        req.observer.parse::<Observer>()?,
+    );
+    let table = WeightingTable::for_grid(viewing);
+    let (catalog, ids) = req.choice.catalog(catalog)?;
+    let pigments = PigmentChoice::chosen(&catalog, &ids)?;
+    let grades = parse_grades(&catalog, &req.fading.lightfastness)?;
+    let (photo, _) = crate::fade::kinetics::of_pigments(&catalog, &grades, &pigments)?;
+    let skin = req.skin.resolve(table)?;
+    let skin_lab = table.lab(&skin.optics.reflectance());
+    let aim = req.aim.aim(&req.skin, table)?;
+    let crate::formulate::target::Target {
+        lab: target,
+        what,
+        dot_skin,
+        built,
+        ..
+    } = crate::formulate::target::build(&skin.optics, &aim, table)?;
+    let site = req.dot.site(&dot_skin)?;
+    let profile = exposure_profile(&req.fading.exposure)?;
+    let sun = crate::fade::exposure::year(&profile)?;
+    let aftercare = aftercare_profile(&req.fading.aftercare)?;
+    let inputs = PlanInputs {
+        spec: MatchSpec {
+            site: &site,
+            table,
+            target,
+            pigments: pigments.clone(),
+            max_pigments: req.choice.max_pigments,
+            parts: req.choice.parts,
+            deposition: crate::pigment::Deposition::default(),
+        },
+        build,
+        interval_days: interval,
+        reach_tolerance: req.tolerance,
+        kinetics: req.fading.kinetics(),
+        aftercare,
+        photo: pigments
+            .iter()
+            .map(|p| p.id.clone())
+            .zip(photo.iter().copied())
+            .collect(),
+        year: &sun,
+        start_day_of_year: day_of_year(&req.start)?,
+        uv_acceleration: req.fading.uv_acceleration()?,
+        touch_up_tolerance: req.touch_up_tolerance,
+        horizon_days: horizon,
+        runs: req.runs,
+        seed: req.seed,
+    };
+    let plan = plan(&inputs)?;
+    let (parameters, fit) = crate::appearance::skin_json(&skin);
+    let packaging = site.packaging();
+    let hex = |lab: Lab| {
+        use crate::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
+        xyz_to_srgb(lab_to_xyz(lab, table.white()), table.white()).hex()
+    };
+    Ok(PlanReport {
+        target: TargetReport {
+            lab: plan.target_lab,
+            what,
+            built,
+            srgb: hex(target),
+        },
+        skin: SkinBrief {
+            lab: [skin_lab.l, skin_lab.a, skin_lab.b],
+            source: skin.description.clone(),
+            parameters,
+            fit,
+            srgb: hex(skin_lab),
+        },
+        dot: DotReport {
+            diameter_mm: site.dot_diameter_mm(),
+            depth_mm: req.dot.depth_mm,
+            thickness_mm: req.dot.thickness_mm,
+        },
+        packaging: PackagingReport {
+            cluster_um: packaging.cluster_um,
+            fill: packaging.fill,
+        },
+        exposure: profile.name.clone(),
+        illuminant: viewing.illuminant.name(),
+        observer: viewing.observer.degrees(),
+        annual: sun.total(),
+        viewing,
+        plan,
     })
 }

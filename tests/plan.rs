@@ -8,7 +8,7 @@ use tinct::fade::simulate::UV_ACCELERATION;
 use tinct::formulate::MatchSpec;
 use tinct::optics::skin::{DotSite, SkinOptics, SkinParams};
 use tinct::pigment::{Catalog, Deposition};
-use tinct::plan::{build_shares, plan, PlanReport, PlanRequest};
+use tinct::plan::{build_shares, plan, Plan, PlanInputs};
 
 use crate::common::{data_path, fails_with, json_of, tinct};
 
@@ -18,7 +18,7 @@ fn table() -> &'static WeightingTable {
 
 /// The plan of the reference client (Fitzpatrick `phototype`, black hair, default dot) under
 /// `exposure`, with `runs` Monte Carlo runs.
-fn client_plan(phototype: &str, exposure: &str, runs: usize) -> PlanReport {
+fn client_plan(phototype: &str, exposure: &str, runs: usize) -> Plan {
     client_plan_with(
         phototype,
         exposure,
@@ -34,7 +34,7 @@ fn client_plan_with(
     runs: usize,
     aftercare: Aftercare,
     kinetics: Kinetics,
-) -> PlanReport {
+) -> Plan {
     let t = table();
     let skin = SkinOptics::new(SkinParams::fitzpatrick(phototype).unwrap()).unwrap();
     let site: DotSite = crate::common::default_site(&skin);
@@ -47,7 +47,7 @@ fn client_plan_with(
     let pigments: Vec<_> = catalog.pigments().iter().collect();
     let (photo, _) = of_pigments(catalog, &[], &pigments).unwrap();
     let sun: Year = year(&preset(exposure).unwrap()).unwrap();
-    let req = PlanRequest {
+    let req = PlanInputs {
         spec: MatchSpec {
             site: &site,
             table: t,

@@ -222,12 +222,12 @@ fn sd_to_lab<'py>(
 #[pyfunction]
 fn appear(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyResult<String> {
     let req: tinct::appearance::AppearRequest =
-        serde_json::from_str(request).map_err(|e| bad(format!("request: {e}")))?;
+        tinct::request::from_json(request, "appear").map_err(bad)?;
     let catalog = catalog_with(catalogs)?;
     let report = py
         .detach(|| tinct::appearance::appear_job(&req, &catalog))
         .map_err(bad)?;
-    serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    report_json(&report)
 }
 
 /// `tinct optics` as one call: the request as JSON (the fields of
@@ -240,7 +240,7 @@ fn optics(py: Python<'_>, request: &str) -> PyResult<String> {
     let report = py
         .detach(|| tinct::optics::medium::optics_job(&req))
         .map_err(bad)?;
-    serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    report_json(&report)
 }
 
 /// `tinct fit` on long columns: each row's series key, time, amount and (for `biexp-dose`) dose;
@@ -301,6 +301,71 @@ fn fit<'py>(
     Ok(d)
 }
 
+/// A job's report as JSON.
+fn report_json(report: &impl serde::Serialize) -> PyResult<String> {
+    serde_json::to_string(report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
+/// `tinct match` as one call: the request as JSON (the fields of
+/// `tinct::formulate::job::MatchRequest`), extra catalog entries as (TOML text, origin); the
+/// report as JSON, exactly what `tinct match --json` prints. No recipe closer than the bare
+/// skin raises RuntimeError (the CLI's exit 1).
+#[pyfunction]
+#[pyo3(name = "match_")]
+fn match_(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyResult<String> {
+    use tinct::formulate::job::{match_job, MatchError, MatchRequest};
+    let req: MatchRequest = tinct::request::from_json(request, "match").map_err(bad)?;
+    let catalog = catalog_with(catalogs)?;
+    let report = py
+        .detach(|| match_job(&req, &catalog))
+        .map_err(|e| match e {
+            MatchError::Input(e) => bad(e),
+            other => PyRuntimeError::new_err(other.to_string()),
+        })?;
+    report_json(&report)
+}
+
+/// `tinct plan` as one call (request: the fields of `tinct::plan::PlanRequest`); the report
+/// as JSON, exactly what `tinct plan --json` prints.
+#[pyfunction]
+fn plan(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyResult<String> {
+    use tinct::plan::{plan_job, PlanError, PlanRequest};
+    let req: PlanRequest = tinct::request::from_json(request, "plan").map_err(bad)?;
+    let catalog = catalog_with(catalogs)?;
+    let report = py
+        .detach(|| plan_job(&req, &catalog))
+        .map_err(|e| match e {
+            PlanError::Input(e) => bad(e),
+            other => PyRuntimeError::new_err(other.to_string()),
+        })?;
+    report_json(&report)
+}
+
+/// `tinct fade` as one call (request: the fields of `tinct::fade::job::FadeRequest`); the
+/// report as JSON, exactly what `tinct fade --json` prints.
+#[pyfunction]
+fn fade(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyResult<String> {
+    use tinct::fade::job::{fade_job, FadeRequest};
+    let req: FadeRequest = tinct::request::from_json(request, "fade").map_err(bad)?;
+    let catalog = catalog_with(catalogs)?;
+    let report = py.detach(|| fade_job(&req, &catalog)).map_err(bad)?;
+    report_json(&report)
+}
+
+/// `tinct schedule` as one call (request: the fields of
+/// `tinct::fade::job::ScheduleRequest`); the report as JSON, exactly what `tinct schedule
+/// --json` prints.
+#[pyfunction]
+fn schedule(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyResult<String> {
+    use tinct::fade::job::{schedule_job, ScheduleRequest};
+    let req: ScheduleRequest = tinct::request::from_json(request, "schedule").map_err(bad)?;
+    let catalog = catalog_with(catalogs)?;
+    let report = py
+        .detach(|| schedule_job(&req, &catalog, &|_| {}))
+        .map_err(bad)?;
+    report_json(&report)
+}
+
 /// The built-in catalog with extra entries (TOML text, origin).
 fn catalog_with(extra: Vec<(String, String)>) -> PyResult<tinct::pigment::Catalog> {
     let mut c = tinct::pigment::Catalog::builtin().clone();
@@ -324,6 +389,10 @@ fn _tinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(appear, m)?)?;
     m.add_function(wrap_pyfunction!(optics, m)?)?;
     m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_function(wrap_pyfunction!(match_, m)?)?;
+    m.add_function(wrap_pyfunction!(plan, m)?)?;
+    m.add_function(wrap_pyfunction!(fade, m)?)?;
+    m.add_function(wrap_pyfunction!(schedule, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())
 }

@@ -194,7 +194,7 @@ def test_appear_takes_a_measured_spectrum_and_refuses_what_the_cli_refuses():
         (dict(skin="fitzpatrick:VII", pigments={"carbon-black": 1}), "unknown Fitzpatrick phototype"),
         (dict(skin="fitzpatrick:II"), "give at least one pigment"),
         (dict(skin="fitzpatrick:II", pigments={"carbon-black": -1}), "load of carbon-black"),
-        (dict(skin="fitzpatrick:II", pigments={"carbon-black": 1}, depht_mm=0.1), "unknown field `depht_mm`"),
+        (dict(skin="fitzpatrick:II", pigments={"carbon-black": 1}, depht_mm=0.1), 'unknown field "depht_mm" (known: skin,'),
         (dict(skin="fitzpatrick:II", pigments={"carbon-black": 1}, dot_diameter_mm=None, spacing_mm=1), "needs a finite dot"),
     ]:
         with pytest.raises(ValueError) as e:
@@ -233,6 +233,90 @@ def test_optics_refuses_what_the_cli_refuses():
         with pytest.raises(ValueError) as e:
             call()
         assert says in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize(
+    "flags, call",
+    [
+        (
+            ["match", "--skin", "fitzpatrick:III", "--hair", "dark-brown", "--top", "3"],
+            lambda: tinct.match(skin="fitzpatrick:III", hair="dark-brown", top=3),
+        ),
+        (
+            ["match", "--skin", "lab(62 11 17)", "--target", "lab(45 5 8)", "--pigments",
+             "carbon-black,iron-oxide-red", "--parts", "0", "--illuminants", "D65,A",
+             "--observer", "2", "--dot-diameter", "sheet", "--years", "3", "--rank", "durable",
+             "--exposure", "outdoor-worker", "--lightfastness", "carbon-black=8"],
+            lambda: tinct.match(skin="lab(62 11 17)", target="lab(45 5 8)",
+                                pigments="carbon-black,iron-oxide-red", parts=0,
+                                illuminants="D65,A", observer=2, dot_diameter_mm=None, years=3,
+                                rank="durable", exposure="outdoor-worker",
+                                lightfastness={"carbon-black": 8}),
+        ),
+        (
+            ["match", "--skin", "fitzpatrick:V", "--hair", "black", "--intent", "shading",
+             "--coverage", "0.3", "--depth", "0.05mm", "--cluster-um", "5"],
+            lambda: tinct.match({"skin": "fitzpatrick:V", "hair": "black", "intent": "shading"},
+                                coverage=0.3, depth_mm=0.05, cluster_um=5),
+        ),
+        (
+            ["plan", "--skin", "fitzpatrick:II", "--hair", "black", "--runs", "100",
+             "--interval", "3w", "--exposure", "outdoor-worker", "--aftercare", "poor"],
+            lambda: tinct.plan(skin="fitzpatrick:II", hair="black", runs=100, interval="3w",
+                               exposure="outdoor-worker", aftercare="poor"),
+        ),
+        (
+            ["plan", "--skin", "fitzpatrick:IV", "--hair", "dark-brown", "--build", "50,100",
+             "--runs", "0", "--epidermal-share", "0.2", "--start", "06-21"],
+            lambda: tinct.plan(skin="fitzpatrick:IV", hair="dark-brown", build=[50, 100], runs=0,
+                               epidermal_share=0.2, start="06-21"),
+        ),
+        (
+            ["fade", "--recipe", "carbon-black:1", "--skin", "fitzpatrick:III", "--years", "1",
+             "--target", "lab(50 2 5)"],
+            lambda: tinct.fade(recipe={"carbon-black": 1}, skin="fitzpatrick:III", years=1,
+                               target="lab(50 2 5)"),
+        ),
+        (
+            ["schedule", "--recipe", "carbon-black:1.69,iron-oxide-red:15.2", "--skin",
+             "fitzpatrick:III", "--exposure", "outdoor-worker", "--runs", "50", "--seed", "3",
+             "--lightfastness", "carbon-black=7", "--age", "60"],
+            lambda: tinct.schedule(recipe={"carbon-black": 1.69, "iron-oxide-red": 15.2},
+                                   skin="fitzpatrick:III", exposure="outdoor-worker", runs=50,
+                                   seed=3, lightfastness={"carbon-black": 7}, age=60),
+        ),
+    ],
+)
+def test_the_jobs_give_the_clis_report(flags, call):
+    assert call() == binary_json(*flags)
+
+
+@pytest.mark.parametrize(
+    "call, error, says",
+    [
+        (lambda: tinct.match(skin="fitzpatrick:III", hiar="black"), ValueError,
+         'match request: unknown field "hiar" (known: skin, skin_tolerance,'),
+        (lambda: tinct.match(skin="fitzpatrick:III", hair="ginger"), ValueError, "ginger"),
+        (lambda: tinct.match(skin="fitzpatrick:III", target="lab(97 0 0)", pigments=["carbon-black"]),
+         RuntimeError, "no recipe: the bare skin"),
+        (lambda: tinct.plan(skin="fitzpatrick:II", hair="black", interval="3x"), ValueError,
+         'interval: cannot read "3x"'),
+        (lambda: tinct.plan(skin="fitzpatrick:II", hair="black", runs=10**6), ValueError,
+         "runs: 1000000 is out of range (0 to 100000)"),
+        (lambda: tinct.fade(recipe={"carbon-black": -1}, skin="fitzpatrick:II"), ValueError,
+         "recipe: load of carbon-black: -1 is out of range"),
+        (lambda: tinct.fade(recipe={"carbon-black": 1}, skin="fitzpatrick:II", exposure="beach"),
+         ValueError, 'exposure: unknown exposure preset or profile file "beach"'),
+        (lambda: tinct.schedule(recipe={"carbon-black": 1}, skin="fitzpatrick:II",
+                                lightfastness={"carbon-black": 9}), ValueError,
+         "lightfastness of carbon-black: 9 is out of range"),
+        (lambda: tinct.schedule(skin="fitzpatrick:II"), ValueError, "missing field `recipe`"),
+    ],
+)
+def test_the_jobs_refuse_what_the_cli_refuses(call, error, says):
+    with pytest.raises(error) as e:
+        call()
+    assert says in str(e.value), str(e.value)
 
 
 FADE = DATA / "fade_series_1000_long.csv"
@@ -338,3 +422,27 @@ def test_the_readmes_python_example_prints_what_the_readme_shows():
         os.chdir(cwd)
         np.set_printoptions(**printing)
     assert out.getvalue().strip() == expected
+
+
+def test_the_readmes_notebook_example_prints_and_plots_what_the_readme_shows(tmp_path):
+    import contextlib
+    import io
+    import os
+
+    pytest.importorskip("matplotlib")
+    root = DATA.parents[1]
+    blocks = (root / "README.md").read_text(encoding="utf-8").split("```")
+    at = next(i for i, b in enumerate(blocks) if b.startswith("python\n") and "matplotlib" in b)
+    code, expected = blocks[at][len("python\n"):], blocks[at + 2].strip()
+    code = code.replace('"tests/data/', '"' + DATA.as_posix() + "/")
+    out = io.StringIO()
+    cwd = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    assert out.getvalue().strip() == expected
+    png = (tmp_path / "fade_fit.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000

@@ -18,7 +18,19 @@ import numpy as np
 
 from . import _tinct
 
-__all__ = ["delta_e", "convert", "sd_to_lab", "appear", "optics", "fit", "__version__"]
+__all__ = [
+    "delta_e",
+    "convert",
+    "sd_to_lab",
+    "appear",
+    "match",
+    "plan",
+    "fade",
+    "schedule",
+    "optics",
+    "fit",
+    "__version__",
+]
 
 __version__ = _tinct.version()
 
@@ -85,7 +97,9 @@ def sd_to_lab(reflectance, wavelengths, illuminant="D65", observer=2):
 
 
 def _plain(x):
-    """numpy values and arrays as JSON-ready Python values."""
+    """numpy values and arrays, and paths, as JSON-ready Python values."""
+    if isinstance(x, pathlib.PurePath):
+        return str(x)
     if isinstance(x, np.ndarray):
         return x.tolist()
     if isinstance(x, np.generic):
@@ -134,6 +148,107 @@ def appear(request=None, *, catalog=(), **fields):
             req[key] = [{"pigment": k, inner: v} for k, v in req[key].items()]
     text = json.dumps(req, default=_plain)
     return json.loads(_tinct.appear(text, _catalogs(catalog)))
+
+
+def _job(request, fields):
+    """A request from a dict and keyword arguments (keywords win), with the conveniences the
+    jobs share: a recipe or loads as ``{id: load}``, grades as ``{id: grade}``, paths."""
+    req = dict(request or {})
+    req.update(fields)
+    if isinstance(req.get("recipe"), dict):
+        req["recipe"] = [{"pigment": k, "load_g_m2": v} for k, v in req["recipe"].items()]
+    if isinstance(req.get("lightfastness"), dict):
+        req["lightfastness"] = [f"{k}={v}" for k, v in req["lightfastness"].items()]
+    if isinstance(req.get("pigments"), str):
+        req["pigments"] = [p.strip() for p in req["pigments"].split(",")]
+    if isinstance(req.get("illuminants"), str):
+        req["illuminants"] = [p.strip() for p in req["illuminants"].split(",")]
+    for key in ("observer",):
+        if isinstance(req.get(key), int):
+            req[key] = str(req[key])
+    return json.dumps(req, default=_plain)
+
+
+def match(request=None, *, catalog=(), **fields):
+    """The pigment mix and dilution that heal to the target: ``tinct match`` as one call.
+
+    The request's fields are ``tinct match``'s flags: ``skin`` (as in :func:`appear`),
+    ``hair`` (``"black"``, ``"dark-brown"`` or a tress colour such as ``"lab(20 2 2)"``),
+    ``intent`` (``"follicle"``, ``"shading"`` with ``coverage``, ``"scar"`` with
+    ``scar_skin``), or ``target`` (a colour); ``pigments`` (ids; default the whole catalog),
+    ``kit`` (a kit file), ``max_pigments``, ``parts``; the dot (``depth_mm``,
+    ``thickness_mm``, ``dot_diameter_mm``, ``cluster_um``, ``cluster_fill``);
+    ``illuminants`` (the first primary), ``observer``, ``top``, ``tolerance``; ``years``,
+    ``exposure``, ``lightfastness`` (``{id: grade}``) and ``rank`` (``"closest"`` or
+    ``"durable"``) to fade the recipes. Returns the report as a dict, the same as ``tinct
+    match --json`` prints; RuntimeError when no pigment brings the dot closer to the target
+    than the bare skin.
+
+    >>> import tinct
+    >>> r = tinct.match(skin="fitzpatrick:III", hair="dark-brown", top=1)
+    >>> best = r["recipes"][0]
+    >>> [(c["pigment"], c["parts"]) for c in best["components"] if c["parts"]]
+    [('carbon-black', 1), ('iron-oxide-red', 9)]
+    >>> best["diluent_parts"], round(best["delta_e"], 2), r["target"]["what"]
+    (0.0, 2.22, 'a shaved dark-brown follicle in this skin')
+    """
+    return json.loads(_tinct.match_(_job(request, fields), _catalogs(catalog)))
+
+
+def plan(request=None, *, catalog=(), **fields):
+    """The treatment plan: ``tinct plan`` as one call.
+
+    The fields of :func:`match` (skin, hair or target, pigments, the dot), the fading of
+    :func:`schedule` (``exposure``, ``lightfastness``, ``age``, ``epidermal_share``,
+    ``clearance``, ``aftercare``, ``uv_acceleration``), and ``sessions``, ``interval``
+    (``"21d"``, ``"3w"``), ``build`` (per cent after each session), ``tolerance``,
+    ``touch_up_tolerance``, ``start`` (``"MM-DD"``), ``years``, ``runs``, ``seed``,
+    ``illuminant``, ``observer``. Returns the report as a dict, the same as ``tinct plan
+    --json`` prints: the recipe, each session's ink, dilution and looks, the first touch-up
+    and its Monte Carlo spread.
+
+    >>> import tinct
+    >>> p = tinct.plan(skin="fitzpatrick:II", hair="black", runs=200)
+    >>> [round(s["delta_e"], 1) for s in p["sessions"]], p["sessions_to_target"]
+    ([11.3, 4.0, 0.9], 3)
+    >>> p["first_touch_up_day"], p["monte_carlo"]["p10_day"], p["monte_carlo"]["p90_day"]
+    (1725, 1316.7, 2253.3)
+    """
+    return json.loads(_tinct.plan(_job(request, fields), _catalogs(catalog)))
+
+
+def fade(request=None, *, catalog=(), **fields):
+    """The dot's colour day by day over the years, without touch-ups: ``tinct fade`` as one call.
+
+    ``recipe`` is the healed dot's pigments (``{id: load in g/m^2}``); ``skin``, the dot and
+    the fading fields as in :func:`plan`; ``target`` (a colour, dE00 from it reported too),
+    ``start`` (``"MM-DD"``), ``years``, ``tolerance``, ``illuminant``, ``observer``. Returns
+    the report as a dict, the same as ``tinct fade --json`` prints; ``samples`` holds every
+    day.
+
+    >>> import tinct
+    >>> f = tinct.fade(recipe={"carbon-black": 1.0}, skin="fitzpatrick:III", years=2)
+    >>> len(f["samples"]), round(f["samples"][-1]["delta_e"], 2)
+    (732, 0.35)
+    """
+    return json.loads(_tinct.fade(_job(request, fields), _catalogs(catalog)))
+
+
+def schedule(request=None, *, catalog=(), **fields):
+    """When touch-ups fall due: ``tinct schedule`` as one call.
+
+    The fields of :func:`fade`, with ``tolerance`` the drift (dE00) from the freshly healed
+    look at which a touch-up falls due, and ``runs`` and ``seed`` for a Monte Carlo over
+    the uncertain inputs. Returns the report as a dict, the same as ``tinct schedule --json``
+    prints.
+
+    >>> import tinct
+    >>> s = tinct.schedule(recipe={"carbon-black": 1.69, "iron-oxide-red": 15.2},
+    ...                    skin="fitzpatrick:III", exposure="outdoor-worker", runs=200)
+    >>> s["first_touch_up_day"], s["monte_carlo"]["p10_days"], s["monte_carlo"]["p90_days"]
+    (1351, 1019.0, 1740.7)
+    """
+    return json.loads(_tinct.schedule(_job(request, fields), _catalogs(catalog)))
 
 
 def optics(medium, *, method="fast", photons=20000, seed=1, illuminant="D65", observer=2):

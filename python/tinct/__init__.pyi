@@ -52,3 +52,39 @@ def optics(
     illuminant: Illuminant = "D65",
     observer: Observer = 2,
 ) -> dict[str, Any]: ...
+def match(
+    request: Optional[Mapping[str, Any]] = None,
+    *,
+    catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
+    **fields: Any,
+) -> dict[str, Any]: ...
+def plan(
+    request: Optional[Mapping[str, Any]] = None,
+    *,
+    catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
+    **fields: Any,
+) -> dict[str, Any]: ...
+def fade(
+    request: Optional[Mapping[str, Any]] = None,
+    *,
+    catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
+    **fields: Any,
+) -> dict[str, Any]: ...
+def schedule(
+    request: Optional[Mapping[str, Any]] = None,
+    *,
+    catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
+    **fields: Any,
+) -> dict[str, Any]: ...
+def fit(
+    data: Any,  # a path (CSV or Parquet), a polars or a pandas DataFrame
+    *,
+    id: str = "series",
+    time: str = "day",
+    value: str = "amount",
+    dose: Optional[str] = None,
+    model: Literal["mono", "biexp", "biexp-dose", "auto"] = "biexp",
+    pooled: bool = False,
+    bootstrap: int = 0,
+    seed: int = 7,
+) -> Any: ...  # a polars DataFrame

@@ -28,6 +28,7 @@
 //! `tinct fade`; the Blue Wool grade follows as in [`crate::fade::kinetics::Photodegradation`].
 
 pub mod input;
+pub mod job;
 
 use serde::Serialize;
 

@@ -8,7 +8,6 @@ use tinct::colorimetry::text::{fmt_num, format_lab, format_lch};
 use tinct::colorimetry::Lab;
 use tinct::InputError;
 
-use super::pigments::load_catalog;
 use super::{emit, emit_json, swatch, CliError};
 
 #[derive(Debug, clap::Args)]
@@ -52,31 +51,6 @@ pub struct Args {
     pub json: bool,
 }
 
-/// A length such as `0.3mm`, `300um`, `0.3` (mm).
-pub fn parse_mm(field: &str, text: &str) -> Result<f64, InputError> {
-    let t = text.trim().to_ascii_lowercase();
-    let (num, scale) = if let Some(v) = t.strip_suffix("mm") {
-        (v, 1.0)
-    } else if let Some(v) = t.strip_suffix("um").or_else(|| t.strip_suffix("µm")) {
-        (v, 1e-3)
-    } else {
-        (t.as_str(), 1.0)
-    };
-    let v: f64 = num.trim().parse().map_err(|_| InputError::Malformed {
-        field: field.into(),
-        value: text.to_string(),
-        expected: "a length such as 0.3mm or 300um".into(),
-    })?;
-    if !(v.is_finite() && v >= 0.0) {
-        return Err(InputError::OutOfRange {
-            field: field.into(),
-            value: v,
-            expected: "a length of at least 0".into(),
-        });
-    }
-    Ok(v * scale)
-}
-
 fn lab_text(v: [f64; 3]) -> String {
     format_lab(Lab::new(v[0], v[1], v[2]))
 }
@@ -86,12 +60,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
         super::guard_outputs(&[out.as_path()], &a.catalog, &[&a.skin.skin])?;
         super::check_svg("swatch", out)?;
     }
-    let catalog = load_catalog(&a.catalog)?;
-    let (depth_mm, thickness_mm) = a.dot.depth_and_thickness()?;
+    let catalog = tinct::pigment::Catalog::with_files(&a.catalog)?;
     let req = AppearRequest {
-        skin: super::skin_request(&a.skin.skin)?,
-        skin_tolerance: a.skin.skin_tolerance,
-        skin_specular: a.skin.skin_specular.clone(),
+        skin: a.skin.spec()?,
         pigments: a
             .pigments
             .iter()
@@ -112,15 +83,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 })
             })
             .collect::<Result<_, InputError>>()?,
-        depth_mm,
-        thickness_mm,
-        dot_diameter_mm: a.dot.diameter_mm()?,
-        cluster_um: a.packaging.cluster_um,
-        cluster_fill: a.packaging.cluster_fill,
+        dot: a.dot.spec(&a.packaging)?,
         spacing_mm: a
             .spacing
             .as_deref()
-            .map(|t| parse_mm("spacing", t))
+            .map(|t| super::args::parse_mm("spacing", t))
             .transpose()?,
         coverage: a.coverage,
         illuminant: a.illuminant.clone(),

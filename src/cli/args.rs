@@ -1,31 +1,10 @@
 //! Flags and parsers shared by several subcommands.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use tinct::colorimetry::WeightingTable;
-use tinct::fade::exposure::{preset, Profile, PRESETS};
-use tinct::formulate::target::Aim;
-use tinct::pigment::{Catalog, Pigment};
 use tinct::InputError;
 
-use super::pigments::load_catalog;
 use super::CliError;
-
-/// Most Monte Carlo runs `schedule` and `plan` take (each is a ten-year schedule; 100,000
-/// take about 20 s on two cores).
-pub const MAX_RUNS: usize = 100_000;
-
-/// `--runs`, bounded.
-pub fn check_runs(runs: usize) -> Result<(), InputError> {
-    if runs > MAX_RUNS {
-        return Err(InputError::OutOfRange {
-            field: "runs".into(),
-            value: runs as f64,
-            expected: format!("0 to {MAX_RUNS}"),
-        });
-    }
-    Ok(())
-}
 
 /// The client's sun and the pigment's fate in the skin (`fade`, `schedule`, `plan`).
 #[derive(Debug, clap::Args)]
@@ -66,28 +45,16 @@ pub struct FadingArgs {
 }
 
 impl FadingArgs {
-    /// The kinetics of these flags (healing as the defaults; apply the aftercare for the
-    /// client's own), not yet validated.
-    pub fn kinetics(&self) -> tinct::fade::kinetics::Kinetics {
-        tinct::fade::kinetics::Kinetics {
-            age_years: self.age,
+    /// The library's fading spec.
+    pub fn spec(&self) -> tinct::fade::job::FadingSpec {
+        tinct::fade::job::FadingSpec {
+            exposure: self.exposure.clone(),
+            lightfastness: self.lightfastness.clone(),
+            age: self.age,
             epidermal_share: self.epidermal_share,
-            clearance_per_year: self.clearance,
-            ..tinct::fade::kinetics::Kinetics::default()
-        }
-    }
-
-    /// `--uv-acceleration`, at least 1.
-    pub fn uv_acceleration(&self) -> Result<f64, InputError> {
-        let v = self.uv_acceleration;
-        if v.is_finite() && v >= 1.0 {
-            Ok(v)
-        } else {
-            Err(InputError::OutOfRange {
-                field: "uv-acceleration".into(),
-                value: v,
-                expected: "at least 1".into(),
-            })
+            clearance: self.clearance,
+            aftercare: self.aftercare.clone(),
+            uv_acceleration: self.uv_acceleration,
         }
     }
 }
@@ -119,30 +86,21 @@ pub struct TargetArgs {
 }
 
 impl TargetArgs {
-    /// The aim, with the scar's skin resolved against `skin`'s flags.
-    pub fn aim(&self, skin: &super::SkinArgs, table: &WeightingTable) -> Result<Aim, CliError> {
-        let colour = match &self.target {
-            Some(t) => Some(
-                tinct::colorimetry::text::parse(t)
-                    .map_err(|e| e.at("target"))?
-                    .to_lab(table.white()),
-            ),
-            None => None,
-        };
-        let scar_skin = match &self.scar_skin {
-            Some(t) if self.intent.trim().eq_ignore_ascii_case("scar") => {
-                Some(skin.resolve_other(t, table)?.optics)
-            }
-            _ => None,
-        };
-        Ok(Aim::from_intent(
-            &self.intent,
-            colour,
-            self.hair.as_deref(),
-            self.hair_tolerance,
-            self.coverage,
-            scar_skin,
-        )?)
+    /// The library's aim spec (a scar skin's spectrum file read here).
+    pub fn spec(&self) -> Result<tinct::formulate::job::AimSpec, CliError> {
+        Ok(tinct::formulate::job::AimSpec {
+            hair: self.hair.clone(),
+            hair_tolerance: self.hair_tolerance,
+            intent: self.intent.clone(),
+            coverage: self.coverage,
+            scar_skin: match &self.scar_skin {
+                Some(t) if self.intent.trim().eq_ignore_ascii_case("scar") => {
+                    Some(super::skin_request(t)?)
+                }
+                _ => None,
+            },
+            target: self.target.clone(),
+        })
     }
 }
 
@@ -167,31 +125,14 @@ pub struct PigmentArgs {
 }
 
 impl PigmentArgs {
-    /// The catalog (built-in, --catalog, the kit's entries) and the ids chosen (empty: all).
-    pub fn catalog(&self) -> Result<(Catalog, Vec<String>), CliError> {
-        let mut catalog = load_catalog(&self.catalog)?;
-        let mut ids: Vec<String> = self.pigments.iter().map(|s| s.trim().to_string()).collect();
-        if let Some(k) = &self.kit {
-            let (c, kit_ids) = kit(k, catalog)?;
-            catalog = c;
-            ids.extend(kit_ids);
+    /// The library's pigment choice.
+    pub fn spec(&self) -> tinct::formulate::job::PigmentChoice {
+        tinct::formulate::job::PigmentChoice {
+            pigments: self.pigments.clone(),
+            kit: self.kit.clone(),
+            max_pigments: self.max_pigments,
+            parts: self.parts,
         }
-        Ok((catalog, ids))
-    }
-
-    /// The chosen pigments of `catalog` (each once), or all of them.
-    pub fn chosen<'c>(catalog: &'c Catalog, ids: &[String]) -> Result<Vec<&'c Pigment>, CliError> {
-        if ids.is_empty() {
-            return Ok(catalog.pigments().iter().collect());
-        }
-        let mut v: Vec<&Pigment> = Vec::new();
-        for id in ids {
-            let p = catalog.get(id).map_err(|e| e.at("pigments"))?;
-            if !v.iter().any(|q| q.id == p.id) {
-                v.push(p);
-            }
-        }
-        Ok(v)
     }
 
     /// Files the command reads (never to be overwritten by an output).
@@ -200,155 +141,27 @@ impl PigmentArgs {
     }
 }
 
-pub fn kit(path: &std::path::Path, catalog: Catalog) -> Result<(Catalog, Vec<String>), CliError> {
-    let name = path.display().to_string();
-    let text = tinct::io::read_text(path)?;
-    let v: toml::Table = toml::from_str(&text).map_err(|e| InputError::Invalid {
-        field: name.clone(),
-        message: e.message().to_string(),
-    })?;
-    let mut catalog = catalog;
-    let mut ids = Vec::new();
-    if let Some(entries) = v.get("entries").and_then(|e| e.as_array()) {
-        for (i, e) in entries.iter().enumerate() {
-            let t = toml::to_string(e).map_err(|err| InputError::Invalid {
-                field: format!("{name}: entries[{i}]"),
-                message: err.to_string(),
-            })?;
-            let p = Pigment::from_toml(&t, &format!("{name}: entries[{i}]"))?;
-            ids.push(p.id.clone());
-            catalog = catalog.with(p);
-        }
-    }
-    if let Some(list) = v.get("pigments").and_then(|e| e.as_array()) {
-        for x in list {
-            let id = x.as_str().ok_or_else(|| InputError::Invalid {
-                field: format!("{name}: pigments"),
-                message: "a list of catalog ids (strings)".into(),
-            })?;
-            catalog
-                .get(id)
-                .map_err(|e| e.at(&format!("{name}: pigments")))?;
-            ids.push(id.to_string());
-        }
-    }
-    if ids.is_empty() {
-        return Err(InputError::Invalid {
-            field: name,
-            message: "no pigments (give pigments = [\"id\", ...] or [[entries]])".into(),
-        }
-        .into());
-    }
-    Ok((catalog, ids))
-}
-
-pub fn parse_start(text: &str) -> Result<usize, InputError> {
-    const DAYS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let bad = || InputError::Malformed {
-        field: "start".into(),
-        value: text.to_string(),
-        expected: "a date MM-DD such as 06-21".into(),
+/// A length such as `0.3mm`, `300um`, `0.3` (mm).
+pub fn parse_mm(field: &str, text: &str) -> Result<f64, InputError> {
+    let t = text.trim().to_ascii_lowercase();
+    let (num, scale) = if let Some(v) = t.strip_suffix("mm") {
+        (v, 1.0)
+    } else if let Some(v) = t.strip_suffix("um").or_else(|| t.strip_suffix("µm")) {
+        (v, 1e-3)
+    } else {
+        (t.as_str(), 1.0)
     };
-    let (m, d) = text.trim().split_once('-').ok_or_else(bad)?;
-    let m: usize = m.parse().map_err(|_| bad())?;
-    let d: usize = d.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&m) || d == 0 || d > DAYS[m - 1] {
-        return Err(bad());
-    }
-    Ok(DAYS[..m - 1].iter().sum::<usize>() + d - 1)
-}
-
-pub fn parse_exposure(text: &str) -> Result<Profile, CliError> {
-    if PRESETS.contains(&text) {
-        return Ok(preset(text)?);
-    }
-    let path = Path::new(text);
-    if !path.exists() {
-        return Err(InputError::Unknown {
-            field: "exposure".into(),
-            kind: "exposure preset or profile file",
-            value: text.to_string(),
-            known: PRESETS.join(", "),
-        }
-        .into());
-    }
-    let origin = path.display().to_string();
-    let text = tinct::io::read_text(path)?;
-    let mut p = Profile::from_toml(&text, &origin)?;
-    if p.name == "indoor" {
-        p.name = origin;
-    }
-    Ok(p)
-}
-
-pub fn parse_years(field: &str, years: f64) -> Result<usize, InputError> {
-    if !(years.is_finite() && years > 0.0 && years <= 100.0) {
+    let v: f64 = num.trim().parse().map_err(|_| InputError::Malformed {
+        field: field.into(),
+        value: text.to_string(),
+        expected: "a length such as 0.3mm or 300um".into(),
+    })?;
+    if !(v.is_finite() && v >= 0.0) {
         return Err(InputError::OutOfRange {
             field: field.into(),
-            value: years,
-            expected: "above 0 and at most 100 years".into(),
+            value: v,
+            expected: "a length of at least 0".into(),
         });
     }
-    Ok((years * 365.25).round().max(1.0) as usize)
-}
-
-pub fn check_tolerance(t: f64) -> Result<(), InputError> {
-    if t.is_finite() && t > 0.0 {
-        Ok(())
-    } else {
-        Err(InputError::OutOfRange {
-            field: "tolerance".into(),
-            value: t,
-            expected: "a dE00 above 0".into(),
-        })
-    }
-}
-
-/// `--lightfastness ID=GRADE` flags, with ids resolved in the catalog.
-pub fn parse_grades(catalog: &Catalog, specs: &[String]) -> Result<Vec<(String, f64)>, CliError> {
-    let mut grades: Vec<(String, f64)> = Vec::new();
-    for spec in specs {
-        let (id, g) = spec.split_once('=').ok_or_else(|| InputError::Malformed {
-            field: "lightfastness".into(),
-            value: spec.clone(),
-            expected: "ID=GRADE such as carbon-black=8".into(),
-        })?;
-        let grade: f64 = g.trim().parse().map_err(|_| InputError::Malformed {
-            field: format!("lightfastness of {id}"),
-            value: g.to_string(),
-            expected: "a Blue Wool grade from 1 to 8".into(),
-        })?;
-        if !(1.0..=8.0).contains(&grade) {
-            return Err(InputError::OutOfRange {
-                field: format!("lightfastness of {id}"),
-                value: grade,
-                expected: "a Blue Wool grade from 1 to 8".into(),
-            }
-            .into());
-        }
-        let p = catalog.get(id).map_err(|e| e.at("lightfastness"))?;
-        grades.push((p.id.clone(), grade));
-    }
-    Ok(grades)
-}
-
-/// `--aftercare good|poor|FILE`.
-pub fn parse_aftercare(text: &str) -> Result<tinct::fade::aftercare::Aftercare, CliError> {
-    use tinct::fade::aftercare::{preset, Aftercare, PRESETS};
-    if PRESETS.contains(&text) {
-        return Ok(preset(text)?);
-    }
-    let path = Path::new(text);
-    if !path.exists() {
-        return Err(InputError::Unknown {
-            field: "aftercare".into(),
-            kind: "aftercare profile or file",
-            value: text.to_string(),
-            known: PRESETS.join(", "),
-        }
-        .into());
-    }
-    let origin = path.display().to_string();
-    let text = tinct::io::read_text(path)?;
-    Ok(Aftercare::from_toml(&text, &origin)?)
+    Ok(v * scale)
 }

@@ -6,16 +6,13 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use tinct::appearance::pigment_optics;
-use tinct::appearance::{resolve_skin, Component};
 use tinct::colorimetry::{Illuminant, Observer, Viewing, WeightingTable};
-use tinct::fit::job::{fit_amounts, outcome, FitError, FitOutcome, FitRequest};
+use tinct::fit::job::{fit_amounts, outcome, FitError, FitOutcome, FitRequest, RecipeOptic};
 use tinct::fit::table::{group, parameter_table, read, to_bytes, Columns, Row};
 use tinct::fit::{fit_lab_series, pick_by_aic, Kind};
 use tinct::InputError;
 
-use super::pigments::load_catalog;
-use super::{emit, emit_json, skin_input, CliError, EXIT_FAILED};
+use super::{emit, emit_json, CliError, EXIT_FAILED};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -147,7 +144,7 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
             .into());
         }
         let table = WeightingTable::for_grid(Viewing::new(Illuminant::D65, Observer::Cie1964));
-        let catalog = load_catalog(&a.catalog)?;
+        let catalog = tinct::pigment::Catalog::with_files(&a.catalog)?;
         a.dot.depth_and_thickness()?;
         a.dot.diameter_mm()?;
         // Recipe and skin per series: the flags, else the series' own columns.
@@ -171,7 +168,7 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
                 catalog.get(&id).map_err(|e| e.at("recipe"))?;
             }
         }
-        let mut optics: HashMap<(String, String), Result<Optic, String>> = HashMap::new();
+        let mut optics: HashMap<(String, String), Result<RecipeOptic, String>> = HashMap::new();
         if let (Some(r), Some(sk)) = (&a.recipe, &a.skin) {
             let o = optic(&catalog, table, r, sk, &a.dot)?;
             optics.insert((r.clone(), sk.clone()), Ok(o));
@@ -321,47 +318,21 @@ pub fn run(mut a: Args) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A recipe in a skin, ready to give the dot's colour for any share of its loads.
-struct Optic {
-    site: tinct::optics::skin::DotSite,
-    pigment: tinct::optics::skin::DotPigment,
-}
-
-impl Optic {
-    fn colour(&self, table: &WeightingTable, amount: f64) -> [f64; 3] {
-        let lab = table.lab(
-            &self
-                .site
-                .reflectance(&self.pigment.scaled(amount))
-                .expect("finite loads"),
-        );
-        [lab.l, lab.a, lab.b]
-    }
-}
-
+/// `--recipe` and `--skin` texts as the library's optic.
 fn optic(
     catalog: &tinct::pigment::Catalog,
     table: &WeightingTable,
     recipe: &str,
     skin: &str,
     dot: &super::DotArgs,
-) -> Result<Optic, CliError> {
-    let mut comps = Vec::new();
-    for (id, w) in super::parse_loads(recipe)? {
-        comps.push(Component {
-            pigment: catalog.get(&id)?,
-            load_g_m2: w,
-        });
-    }
-    let sk = resolve_skin(
-        &skin_input(skin)?,
-        table,
-        tinct::appearance::DEFAULT_SKIN_TOLERANCE,
-        tinct::optics::km::Specular::Excluded,
-    )?;
-    let site = dot.site(&sk.optics, tinct::optics::packaging::Packaging::DEFAULT)?;
-    let pigment = pigment_optics(&comps)?;
-    Ok(Optic { site, pigment })
+) -> Result<RecipeOptic, CliError> {
+    let recipe: Vec<tinct::appearance::PigmentLoad> = super::parse_loads(recipe)?
+        .into_iter()
+        .map(|(pigment, load_g_m2)| tinct::appearance::PigmentLoad { pigment, load_g_m2 })
+        .collect();
+    let skin = super::skin_request(skin)?;
+    let dot = dot.spec_with_default_packaging()?;
+    Ok(RecipeOptic::new(catalog, table, &recipe, &skin, &dot)?)
 }
 
 fn id_strings(

@@ -323,27 +323,13 @@ pub struct SkinArgs {
 }
 
 impl SkinArgs {
-    /// The skin, fitted when measured.
-    pub fn resolve(
-        &self,
-        table: &tinct::WeightingTable,
-    ) -> Result<tinct::appearance::ResolvedSkin, CliError> {
-        self.resolve_other(&self.skin, table)
-    }
-
-    /// Another skin (`text` as `--skin` takes it) with these fitting settings.
-    pub fn resolve_other(
-        &self,
-        text: &str,
-        table: &tinct::WeightingTable,
-    ) -> Result<tinct::appearance::ResolvedSkin, CliError> {
-        let measured = tinct::appearance::parse_specular("skin-specular", &self.skin_specular)?;
-        Ok(tinct::appearance::resolve_skin(
-            &skin_input(text)?,
-            table,
-            self.skin_tolerance,
-            measured,
-        )?)
+    /// The library's skin spec (a spectrum file read here).
+    pub fn spec(&self) -> Result<tinct::appearance::SkinSpec, CliError> {
+        Ok(tinct::appearance::SkinSpec {
+            skin: skin_request(&self.skin)?,
+            skin_tolerance: self.skin_tolerance,
+            skin_specular: self.skin_specular.clone(),
+        })
     }
 }
 
@@ -376,8 +362,8 @@ impl DotArgs {
     /// Depth and thickness, mm.
     pub fn depth_and_thickness(&self) -> Result<(f64, f64), InputError> {
         Ok((
-            appear::parse_mm("depth", &self.depth)?,
-            appear::parse_mm("thickness", &self.thickness)?,
+            args::parse_mm("depth", &self.depth)?,
+            args::parse_mm("thickness", &self.thickness)?,
         ))
     }
 
@@ -386,21 +372,34 @@ impl DotArgs {
         if self.dot_diameter.trim().eq_ignore_ascii_case("sheet") {
             return Ok(None);
         }
-        appear::parse_mm("dot-diameter", &self.dot_diameter).map(Some)
+        args::parse_mm("dot-diameter", &self.dot_diameter).map(Some)
     }
 
-    /// The dot's site in `skin`, packed as `packaging` says, finite unless `sheet`.
-    pub fn site(
+    /// The library's dot spec, packed as `packaging` says.
+    pub fn spec(
         &self,
-        skin: &tinct::optics::skin::SkinOptics,
-        packaging: tinct::optics::packaging::Packaging,
-    ) -> Result<tinct::optics::skin::DotSite, InputError> {
-        let (depth, thickness) = self.depth_and_thickness()?;
-        let site = skin.site(depth, thickness)?.with_packaging(packaging)?;
-        match self.diameter_mm()? {
-            Some(d) => site.with_dot_diameter(d),
-            None => Ok(site),
-        }
+        packaging: &PackagingArgs,
+    ) -> Result<tinct::appearance::DotSpec, InputError> {
+        let (depth_mm, thickness_mm) = self.depth_and_thickness()?;
+        Ok(tinct::appearance::DotSpec {
+            depth_mm,
+            thickness_mm,
+            dot_diameter_mm: self.diameter_mm()?,
+            cluster_um: packaging.cluster_um,
+            cluster_fill: packaging.cluster_fill,
+        })
+    }
+
+    /// The library's dot spec, packed by default (for `fit --lab`, which has no packaging
+    /// flags).
+    pub fn spec_with_default_packaging(&self) -> Result<tinct::appearance::DotSpec, InputError> {
+        let (depth_mm, thickness_mm) = self.depth_and_thickness()?;
+        Ok(tinct::appearance::DotSpec {
+            depth_mm,
+            thickness_mm,
+            dot_diameter_mm: self.diameter_mm()?,
+            ..tinct::appearance::DotSpec::default()
+        })
     }
 }
 
@@ -415,21 +414,6 @@ pub struct PackagingArgs {
     /// Volume fraction of pigment inside a cluster (an assumption, like --cluster-um).
     #[arg(long, default_value_t = tinct::optics::packaging::Packaging::DEFAULT.fill, value_name = "FRACTION", allow_hyphen_values = true)]
     pub cluster_fill: f64,
-}
-
-impl PackagingArgs {
-    /// The packaging these arguments give.
-    pub fn packaging(&self) -> tinct::optics::packaging::Packaging {
-        tinct::optics::packaging::Packaging {
-            cluster_um: self.cluster_um,
-            fill: self.cluster_fill,
-        }
-    }
-
-    /// The JSON `packaging` object.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::json!({"cluster_um": self.cluster_um, "fill": self.cluster_fill})
-    }
 }
 
 /// The `--skin` argument as a library request: the text itself, or the spectrum read from the

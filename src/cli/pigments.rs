@@ -22,16 +22,6 @@ pub struct Args {
     pub json: bool,
 }
 
-/// The built-in catalog plus entries from files.
-pub fn load_catalog(files: &[PathBuf]) -> Result<Catalog, CliError> {
-    let mut c = Catalog::builtin().clone();
-    for f in files {
-        let text = tinct::io::read_text(f)?;
-        c = c.with(Pigment::from_toml(&text, &f.display().to_string())?);
-    }
-    Ok(c)
-}
-
 fn summary(p: &Pigment) -> serde_json::Value {
     json!({
         "id": p.id, "name": p.name, "colour_index": p.colour_index, "blue_wool": p.blue_wool,
@@ -41,7 +31,7 @@ fn summary(p: &Pigment) -> serde_json::Value {
 }
 
 pub fn run(a: Args) -> Result<(), CliError> {
-    let catalog = load_catalog(&a.catalog)?;
+    let catalog = Catalog::with_files(&a.catalog)?;
     match a.show.as_slice() {
         [] => {
             if a.json {

@@ -2,21 +2,10 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
-use tinct::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
 use tinct::colorimetry::text::{fmt_num, format_lab};
-use tinct::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
-use tinct::fade::exposure::year;
-use tinct::formulate::target::Target;
-use tinct::formulate::MatchSpec;
-use tinct::pigment::Deposition;
-use tinct::plan::{PlanError, PlanRequest, DEFAULT_SESSIONS};
-use tinct::InputError;
+use tinct::colorimetry::Lab;
+use tinct::plan::{plan_job, PlanError, PlanRequest, DEFAULT_SESSIONS};
 
-use super::args::{
-    check_tolerance, parse_aftercare, parse_exposure, parse_grades, parse_start, parse_years,
-};
 use super::{emit, emit_json, CliError, EXIT_FAILED};
 
 #[derive(Debug, clap::Args)]
@@ -77,31 +66,8 @@ pub struct Args {
     pub plot: Option<PathBuf>,
 }
 
-/// `21`, `21d`, `3w` -> days.
-fn parse_interval(text: &str) -> Result<usize, InputError> {
-    let t = text.trim().to_ascii_lowercase();
-    let bad = || InputError::Malformed {
-        field: "interval".into(),
-        value: text.to_string(),
-        expected: "days such as 21 or 21d, or weeks such as 3w".into(),
-    };
-    let (num, per) = if let Some(n) = t.strip_suffix('w') {
-        (n, 7.0)
-    } else {
-        (t.strip_suffix('d').unwrap_or(&t), 1.0)
-    };
-    let v: f64 = num.trim().parse().map_err(|_| bad())?;
-    let days = v * per;
-    InputError::check_range("interval", days, 1.0, 365.0, "1 to 365 days")?;
-    if days.fract() != 0.0 {
-        return Err(bad());
-    }
-    Ok(days as usize)
-}
-
-fn hex(table: &WeightingTable, lab: [f64; 3]) -> String {
-    let white = table.white();
-    xyz_to_srgb(lab_to_xyz(Lab::new(lab[0], lab[1], lab[2]), white), white).hex()
+fn lab_text(lab: [f64; 3]) -> String {
+    format_lab(Lab::new(lab[0], lab[1], lab[2]))
 }
 
 fn lab1(lab: [f64; 3]) -> String {
@@ -127,92 +93,36 @@ pub fn run(a: Args) -> Result<(), CliError> {
         )?;
         super::check_svg("plot", out)?;
     }
-    let interval = parse_interval(&a.interval)?;
-    InputError::check_range("tolerance", a.tolerance, 1e-9, 1e9, "a dE00 above 0")?;
-    check_tolerance(a.touch_up_tolerance).map_err(|_| InputError::OutOfRange {
-        field: "touch-up-tolerance".into(),
-        value: a.touch_up_tolerance,
-        expected: "a dE00 above 0".into(),
-    })?;
-    let horizon = parse_years("years", a.years)?;
-    super::args::check_runs(a.runs)?;
-    let build = if a.build.is_empty() {
-        if !(1..=tinct::plan::MAX_SESSIONS).contains(&a.sessions) {
-            return Err(InputError::OutOfRange {
-                field: "sessions".into(),
-                value: a.sessions as f64,
-                expected: format!("1 to {}", tinct::plan::MAX_SESSIONS),
-            }
-            .into());
-        }
-        tinct::plan::build_shares(a.sessions)
-    } else {
-        a.build.iter().map(|p| p / 100.0).collect()
-    };
-    let viewing = Viewing::new(
-        a.illuminant.parse::<Illuminant>()?,
-        a.observer.parse::<Observer>()?,
-    );
-    let table = WeightingTable::for_grid(viewing);
-    let (catalog, ids) = a.choice.catalog()?;
-    let pigments = super::args::PigmentArgs::chosen(&catalog, &ids)?;
-    let grades = parse_grades(&catalog, &a.fading.lightfastness)?;
-    let (photo, _) = tinct::fade::kinetics::of_pigments(&catalog, &grades, &pigments)?;
-    let (depth, thickness) = a.dot.depth_and_thickness()?;
-    let skin = a.skin.resolve(table)?;
-    let skin_lab = table.lab(&skin.optics.reflectance());
-    let aim = a.aim.aim(&a.skin, table)?;
-    let Target {
-        lab: target,
-        what: target_label,
-        dot_skin,
-        built,
-        ..
-    } = tinct::formulate::target::build(&skin.optics, &aim, table)?;
-    let site = a.dot.site(&dot_skin, a.packaging.packaging())?;
-    let profile = parse_exposure(&a.fading.exposure)?;
-    let sun = year(&profile)?;
-    let aftercare = parse_aftercare(&a.fading.aftercare)?;
-    let kinetics = a.fading.kinetics();
-    let uv_acceleration = a.fading.uv_acceleration()?;
+    let catalog = tinct::pigment::Catalog::with_files(&a.choice.catalog)?;
     let req = PlanRequest {
-        spec: MatchSpec {
-            site: &site,
-            table,
-            target,
-            pigments: pigments.clone(),
-            max_pigments: a.choice.max_pigments,
-            parts: a.choice.parts,
-            deposition: Deposition::default(),
-        },
-        build,
-        interval_days: interval,
-        reach_tolerance: a.tolerance,
-        kinetics,
-        aftercare,
-        photo: pigments
-            .iter()
-            .map(|p| p.id.clone())
-            .zip(photo.iter().copied())
-            .collect(),
-        year: &sun,
-        start_day_of_year: parse_start(&a.start)?,
-        uv_acceleration,
+        skin: a.skin.spec()?,
+        dot: a.dot.spec(&a.packaging)?,
+        aim: a.aim.spec()?,
+        choice: a.choice.spec(),
+        fading: a.fading.spec(),
+        sessions: a.sessions,
+        interval: a.interval.clone(),
+        build: a.build.clone(),
+        tolerance: a.tolerance,
         touch_up_tolerance: a.touch_up_tolerance,
-        horizon_days: horizon,
+        start: a.start.clone(),
+        years: a.years,
         runs: a.runs,
         seed: a.seed,
+        illuminant: a.illuminant.clone(),
+        observer: a.observer.clone(),
     };
-    let report = tinct::plan::plan(&req).map_err(|e| match e {
+    let report = plan_job(&req, &catalog).map_err(|e| match e {
         PlanError::Input(e) => CliError::from(e),
         other => CliError {
             code: EXIT_FAILED,
             message: other.to_string(),
         },
     })?;
-    let skin_hex = hex(table, [skin_lab.l, skin_lab.a, skin_lab.b]);
+    let viewing = report.viewing;
     if let Some(path) = &a.plot {
         let sessions: Vec<tinct::report::PlanSwatch> = report
+            .plan
             .sessions
             .iter()
             .map(|s| tinct::report::PlanSwatch {
@@ -228,58 +138,44 @@ pub fn run(a: Args) -> Result<(), CliError> {
                         .map(|p| format!("{} {}", p.parts, p.pigment)),
                 )
                 .collect(),
-                fresh_hex: hex(table, s.fresh_lab),
-                healed_hex: hex(table, s.healed_lab),
+                fresh_hex: report.hex(s.fresh_lab),
+                healed_hex: report.hex(s.healed_lab),
                 caption: format!("healed: dE00 {} to the target", fmt_num(s.delta_e, 2)),
             })
             .collect();
         let svg = tinct::report::plan_svg(
-            &format!("{target_label}; {}; {viewing}", skin.description),
-            &skin_hex,
-            &hex(table, report.target_lab),
+            &format!("{}; {}; {viewing}", report.target.what, report.skin.source),
+            &report.skin.srgb,
+            &report.target.srgb,
             &sessions,
         );
         tinct::io::write_atomic(path, svg.as_bytes())?;
     }
     let dot_text = format!(
         "{}, its top {} mm below the dermo-epidermal junction, {} mm thick",
-        site.dot_diameter_mm()
+        report
+            .dot
+            .diameter_mm
             .map_or("an infinite sheet".to_string(), |d| format!(
                 "{} mm across",
                 fmt_num(d, 3)
             )),
-        fmt_num(depth, 3),
-        fmt_num(thickness, 3)
+        fmt_num(report.dot.depth_mm, 3),
+        fmt_num(report.dot.thickness_mm, 3)
     );
     if a.json {
-        let mut doc = serde_json::to_value(&report).expect("plain values");
-        let (skin_parameters, skin_fit) = tinct::appearance::skin_json(&skin);
-        let extra = json!({
-            "target": {"lab": report.target_lab, "what": target_label, "built": built},
-            "skin": {"lab": [skin_lab.l, skin_lab.a, skin_lab.b], "source": skin.description,
-                     "parameters": skin_parameters, "fit": skin_fit},
-            "dot": {"diameter_mm": site.dot_diameter_mm(), "depth_mm": depth, "thickness_mm": thickness},
-            "packaging": a.packaging.json(),
-            "exposure": profile.name,
-            "illuminant": viewing.illuminant.name(), "observer": viewing.observer.degrees(),
-        });
-        if let (Some(d), serde_json::Value::Object(e)) = (doc.as_object_mut(), extra) {
-            for (k, v) in e {
-                d.insert(k, v);
-            }
-        }
-        return emit_json(&doc);
+        return emit_json(&report);
     }
-    let r = &report;
+    let r = &report.plan;
     let mut s = format!(
         "target    {}  {}\nskin      {}  {}\ndot       {dot_text}; {viewing}\nrecipe    {}  heals to {} {}, dE00 {} from the target\n\n",
-        format_lab(target),
-        target_label,
-        format_lab(skin_lab),
-        skin.description,
+        lab_text(report.target.lab),
+        report.target.what,
+        lab_text(report.skin.lab),
+        report.skin.source,
         r.recipe.ink.text(),
         lab1(r.recipe.healed_lab),
-        hex(table, r.recipe.healed_lab),
+        report.hex(r.recipe.healed_lab),
         fmt_num(r.recipe.delta_e, 2),
     );
     s.push_str(&format!(
@@ -346,10 +242,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
     for line in &r.aftercare_advice {
         s.push_str(&format!("  - {line}\n"));
     }
-    let t = sun.total();
+    let t = &report.annual;
     s.push_str(&format!(
         "\nsun       {}: {} SED a year received, {} SED and {} Mlx h of daylight on the treated skin\n",
-        profile.name,
+        report.exposure,
         fmt_num(t.personal_sed, 0),
         fmt_num(t.scalp_sed, 0),
         fmt_num(t.scalp_daylight_mlxh, 2),

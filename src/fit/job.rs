@@ -427,6 +427,62 @@ pub fn parameter_columns(rows: &[Row], n_points: &[usize]) -> Vec<(String, Value
     cols
 }
 
+/// A recipe in a skin, ready to give the dot's colour for any share of its loads: what `tinct
+/// fit --lab` fits L*, a*, b* series through (the amount left scales every load).
+pub struct RecipeOptic {
+    site: crate::optics::skin::DotSite,
+    pigment: crate::optics::skin::DotPigment,
+}
+
+impl RecipeOptic {
+    /// `recipe` (healed loads) in `skin` (fitted at the default tolerance when measured), the
+    /// dot as `dot` says, packed by default.
+    ///
+    /// # Errors
+    /// An unknown pigment, a skin out of reach, a dot out of range.
+    pub fn new(
+        catalog: &crate::pigment::Catalog,
+        table: &crate::colorimetry::WeightingTable,
+        recipe: &[crate::appearance::PigmentLoad],
+        skin: &crate::appearance::SkinRequest,
+        dot: &crate::appearance::DotSpec,
+    ) -> Result<RecipeOptic, InputError> {
+        let mut comps = Vec::new();
+        for c in recipe {
+            comps.push(crate::appearance::Component {
+                pigment: catalog.get(&c.pigment)?,
+                load_g_m2: c.load_g_m2,
+            });
+        }
+        let skin = crate::appearance::resolve_skin(
+            &skin.input()?,
+            table,
+            crate::appearance::DEFAULT_SKIN_TOLERANCE,
+            crate::optics::km::Specular::Excluded,
+        )?;
+        let dot = crate::appearance::DotSpec {
+            cluster_um: crate::optics::packaging::Packaging::DEFAULT.cluster_um,
+            cluster_fill: crate::optics::packaging::Packaging::DEFAULT.fill,
+            ..*dot
+        };
+        Ok(RecipeOptic {
+            site: dot.site(&skin.optics)?,
+            pigment: crate::appearance::pigment_optics(&comps)?,
+        })
+    }
+
+    /// L*, a*, b* of the dot with `amount` (a share) of every load.
+    pub fn colour(&self, table: &crate::colorimetry::WeightingTable, amount: f64) -> [f64; 3] {
+        let lab = table.lab(
+            &self
+                .site
+                .reflectance(&self.pigment.scaled(amount))
+                .expect("finite loads"),
+        );
+        [lab.l, lab.a, lab.b]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@
 //! are ranked by that re-evaluated difference, ties toward fewer pigments, and recipes that round
 //! to the same mix count once.
 
+pub mod job;
 pub mod target;
 
 use argmin::core::{CostFunction, Executor, State};

@@ -24,6 +24,20 @@ pub enum IoError {
     },
 }
 
+/// A file that cannot be read is bad input to a job that takes it by name (an exposure
+/// profile, a kit): the same one-line message, `path: reason`.
+impl From<IoError> for crate::error::InputError {
+    fn from(e: IoError) -> Self {
+        match e {
+            IoError::Input(e) => e,
+            IoError::File { path, source } => crate::error::InputError::Invalid {
+                field: path,
+                message: source.to_string(),
+            },
+        }
+    }
+}
+
 /// Reads a whole file, naming it in the error; `-` is standard input.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, IoError> {
     if path == Path::new("-") {

@@ -472,6 +472,20 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The built-in catalog with the entries of catalog files (TOML, one pigment each) added.
+    ///
+    /// # Errors
+    /// An unreadable file or an invalid entry.
+    pub fn with_files<P: AsRef<std::path::Path>>(files: &[P]) -> Result<Catalog, InputError> {
+        let mut c = Catalog::builtin().clone();
+        for f in files {
+            let f = f.as_ref();
+            let text = crate::io::read_text(f)?;
+            c = c.with(Pigment::from_toml(&text, &f.display().to_string())?);
+        }
+        Ok(c)
+    }
+
     /// The built-in catalog (data/pigments/), derived once.
     pub fn builtin() -> &'static Catalog {
         static C: OnceLock<Catalog> = OnceLock::new();
