@@ -325,7 +325,7 @@ FADE = DATA / "fade_series_1000_long.csv"
 def test_fit_is_the_clis_table():
     import io
 
-    import polars as pl
+    pl = pytest.importorskip("polars")
 
     mine = tinct.fit(FADE, time="t_months", model="auto")
     cli = pl.read_csv(io.StringIO(binary("fit", str(FADE), "--time", "t_months", "--model", "auto")))
@@ -339,8 +339,8 @@ def test_fit_is_the_clis_table():
 
 
 def test_fit_takes_polars_and_pandas_frames_as_the_file():
-    import pandas as pd
-    import polars as pl
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
 
     df = pl.read_csv(FADE).filter(pl.col("series") <= 40)
     df = df.with_columns(pl.format("client-{}", pl.col("series")).alias("client"))
@@ -363,6 +363,7 @@ def test_fit_takes_polars_and_pandas_frames_as_the_file():
 
 
 def test_fit_pooled_shares_the_rates():
+    pytest.importorskip("polars")
     p = tinct.fit(FADE, time="t_months", pooled=True)
     assert p["k1"].n_unique() == 1 and p["k2"].n_unique() == 1
     assert p["A"].n_unique() > 100
@@ -379,13 +380,14 @@ def test_fit_pooled_shares_the_rates():
     ],
 )
 def test_fit_refuses_what_the_cli_refuses(kwargs, error, says):
+    pytest.importorskip("polars")
     with pytest.raises(error) as e:
         tinct.fit(FADE, **kwargs)
     assert says in str(e.value), str(e.value)
 
 
 def test_fit_of_nothing_fittable_is_a_runtime_error_and_of_no_file_a_value_error():
-    import polars as pl
+    pl = pytest.importorskip("polars")
 
     two_points = pl.DataFrame({"series": [1, 1], "day": [0.0, 1.0], "amount": [1.0, 0.9]})
     with pytest.raises(RuntimeError, match="no series could be fitted"):
@@ -430,6 +432,7 @@ def test_the_readmes_notebook_example_prints_and_plots_what_the_readme_shows(tmp
     import os
 
     pytest.importorskip("matplotlib")
+    pytest.importorskip("polars")
     root = DATA.parents[1]
     blocks = (root / "README.md").read_text(encoding="utf-8").split("```")
     at = next(i for i, b in enumerate(blocks) if b.startswith("python\n") and "matplotlib" in b)
