@@ -539,6 +539,7 @@ fn bench_plan(c: &mut Criterion) {
                 horizon_days: 3653,
                 runs: 1000,
                 seed: 7,
+                curve_every_days: None,
             })
             .unwrap()
             .first_touch_up_day

@@ -21,7 +21,8 @@
 //! Every command is one library call: a request struct in, a serialisable report out
 //! ([`appearance::appear_job`], [`formulate::job::match_job`], [`plan::job::plan_job`],
 //! [`fade::job::fade_job`], [`fade::job::schedule_job`], [`fit::job::fit_amounts`],
-//! [`optics::medium::optics_job`]).
+//! [`optics::medium::optics_job`], [`calibrate::job::optical_job`],
+//! [`report::consultation::consultation_job`]).
 //!
 //! Nothing in the library prints; the `tinct` binary formats.
 //!

@@ -112,6 +112,8 @@ pub struct PlanInputs<'a> {
     /// Monte Carlo runs (0: none) and seed.
     pub runs: usize,
     pub seed: u64,
+    /// Also the healed dot every this many days of its fading (`None`: not sampled).
+    pub curve_every_days: Option<usize>,
 }
 
 /// A pigment of an ink with its parts.
@@ -261,6 +263,10 @@ pub struct Plan {
     pub kinetics: Kinetics,
     /// Appearance evaluations of the recipe search.
     pub evaluations: u64,
+    /// With `curve_every_days`: the dot over its fading, days from the healed day (touch-ups
+    /// included, as `tinct schedule` follows it); absent from the JSON otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fading_curve: Vec<crate::fade::simulate::Sample>,
 }
 
 /// Why a plan could not be made.
@@ -489,11 +495,11 @@ pub fn plan(req: &PlanInputs<'_>) -> Result<Plan, PlanError> {
     let final_loads: Vec<f64> = pools.iter().map(Pools::visible).collect();
     // The fading from the healed day, as `tinct schedule` predicts it.
     let fading = Model::new(setup(&final_loads, req.start_day_of_year + healed_day))?;
-    let (schedule, _): (Schedule, _) = fading.schedule(
+    let (schedule, fading_curve): (Schedule, _) = fading.schedule(
         req.horizon_days,
         req.touch_up_tolerance,
         crate::fade::simulate::Draw::default(),
-        None,
+        req.curve_every_days.map(|d| d.max(1)),
     );
     let first_touch_up = schedule.touch_ups.first().map(|t| {
         let total: f64 = t.deposit_g_m2.iter().sum();
@@ -592,6 +598,7 @@ pub fn plan(req: &PlanInputs<'_>) -> Result<Plan, PlanError> {
             .collect(),
         kinetics,
         evaluations,
+        fading_curve,
     })
 }
 
@@ -707,6 +714,9 @@ pub struct PlanRequest {
     pub illuminant: String,
     #[serde(default = "default_observer")]
     pub observer: String,
+    /// Also report the healed dot every this many days of its fading (`fading_curve`).
+    #[serde(default)]
+    pub curve_every_days: Option<usize>,
 }
 
 /// Where the dot sits, in a plan's report.
@@ -825,6 +835,7 @@ pub fn plan_job(
         horizon_days: horizon,
         runs: req.runs,
         seed: req.seed,
+        curve_every_days: req.curve_every_days,
     };
     let plan = plan(&inputs)?;
     let (parameters, fit) = crate::appearance::skin_json(&skin);

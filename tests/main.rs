@@ -5,6 +5,7 @@ mod common;
 
 mod calibrating;
 mod cli;
+mod consultation;
 mod fading;
 mod finite_dot;
 #[cfg(feature = "tables")]

@@ -70,6 +70,7 @@ fn client_plan_with(
         horizon_days: 3653,
         runs,
         seed: 7,
+        curve_every_days: None,
     };
     plan(&req).unwrap()
 }

@@ -366,6 +366,24 @@ fn schedule(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> P
     report_json(&report)
 }
 
+/// `tinct report` as one call (request: the fields of
+/// `tinct::report::consultation::ConsultationRequest`); the page, the same HTML `tinct report`
+/// writes.
+#[pyfunction]
+fn report(py: Python<'_>, request: &str, catalogs: Vec<(String, String)>) -> PyResult<String> {
+    use tinct::plan::PlanError;
+    use tinct::report::consultation::{consultation_job, ConsultationRequest};
+    let req: ConsultationRequest = tinct::request::from_json(request, "report").map_err(bad)?;
+    let catalog = catalog_with(catalogs)?;
+    let page = py
+        .detach(|| consultation_job(&req, &catalog))
+        .map_err(|e| match e {
+            PlanError::Input(e) => bad(e),
+            other => PyRuntimeError::new_err(other.to_string()),
+        })?;
+    Ok(page.html)
+}
+
 /// The built-in catalog with extra entries (TOML text, origin).
 fn catalog_with(extra: Vec<(String, String)>) -> PyResult<tinct::pigment::Catalog> {
     let mut c = tinct::pigment::Catalog::builtin().clone();
@@ -393,6 +411,7 @@ fn _tinct(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan, m)?)?;
     m.add_function(wrap_pyfunction!(fade, m)?)?;
     m.add_function(wrap_pyfunction!(schedule, m)?)?;
+    m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())
 }

@@ -27,6 +27,7 @@ __all__ = [
     "plan",
     "fade",
     "schedule",
+    "report",
     "optics",
     "fit",
     "__version__",
@@ -249,6 +250,25 @@ def schedule(request=None, *, catalog=(), **fields):
     (1351, 1019.0, 1740.7)
     """
     return json.loads(_tinct.schedule(_job(request, fields), _catalogs(catalog)))
+
+
+def report(request=None, *, catalog=(), **fields):
+    """The consultation page: ``tinct report`` as one call; returns the HTML text.
+
+    The fields of :func:`plan`, and ``client`` (the name the page shows), ``first_session``
+    (``"YYYY-MM-DD"``: sessions and touch-ups get dates) and ``spacing_mm`` (dots this far
+    apart for the look from reading distance, default 1). The page is self-contained (inline
+    CSS and SVG, no script, nothing loaded) and prints on A4 and Letter; save it with
+    ``pathlib.Path("consultation.html").write_text(html, encoding="utf-8")``.
+
+    >>> import tinct
+    >>> html = tinct.report(skin="fitzpatrick:II", hair="black", client="A. Client", runs=100)
+    >>> html.startswith("<!DOCTYPE html>"), "A. Client" in html
+    (True, True)
+    >>> any(s in html for s in ("<script", "src=", "href=", "url(", "@import"))
+    False
+    """
+    return _tinct.report(_job(request, fields), _catalogs(catalog))
 
 
 def optics(medium, *, method="fast", photons=20000, seed=1, illuminant="D65", observer=2):

@@ -76,6 +76,12 @@ def schedule(
     catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
     **fields: Any,
 ) -> dict[str, Any]: ...
+def report(
+    request: Optional[Mapping[str, Any]] = None,
+    *,
+    catalog: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]] = (),
+    **fields: Any,
+) -> str: ...
 def fit(
     data: Any,  # a path (CSV or Parquet), a polars or a pandas DataFrame
     *,

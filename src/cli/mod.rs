@@ -14,6 +14,7 @@ mod match_cmd;
 mod optics;
 mod pigments;
 mod plan;
+mod report;
 mod spectrum;
 
 use std::io::Write;
@@ -97,6 +98,12 @@ pub enum Command {
     ///
     /// Example: tinct plan --skin fitzpatrick:II --hair black --sessions 3 --interval 21d
     Plan(plan::Args),
+    /// The consultation page: one self-contained HTML page with the client, the ink, the
+    /// sessions, the fading and touch-ups, aftercare and the assumptions, to print and hand over.
+    ///
+    /// Example: tinct report --skin fitzpatrick:II --hair black --client "A. Client"
+    /// --first-session 2027-03-15 --output consultation.html
+    Report(report::Args),
     /// Exact light transport (adding-doubling) in a layered medium described in a TOML file:
     /// reflectance and transmittance per wavelength, and the colour.
     ///
@@ -176,6 +183,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Calibrate(c) => calibrate::run(c),
         Command::Match(a) => match_cmd::run(a),
         Command::Plan(a) => plan::run(a),
+        Command::Report(a) => report::run(a),
         Command::Completions { shell } => completions(&shell),
         Command::Man => {
             let mut out = Vec::new();

@@ -11,6 +11,20 @@ use super::{emit, emit_json, CliError, EXIT_FAILED};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
+    pub plan: PlanFlags,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Write an SVG: the dot on the client's skin right after and healed after each session,
+    /// beside the target.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+}
+
+/// The plan's flags (`plan` and `report`).
+#[derive(Debug, clap::Args)]
+pub struct PlanFlags {
+    #[command(flatten)]
     pub skin: super::SkinArgs,
     #[command(flatten)]
     pub packaging: super::PackagingArgs,
@@ -57,13 +71,56 @@ pub struct Args {
     /// Standard observer: 10 or 2.
     #[arg(long, default_value = "10", value_name = "DEGREES")]
     pub observer: String,
-    /// Print one JSON document.
-    #[arg(long)]
-    pub json: bool,
-    /// Write an SVG: the dot on the client's skin right after and healed after each session,
-    /// beside the target.
-    #[arg(long, value_name = "FILE")]
-    pub plot: Option<PathBuf>,
+}
+
+impl PlanFlags {
+    /// The library's request.
+    pub fn request(&self) -> Result<PlanRequest, CliError> {
+        Ok(PlanRequest {
+            skin: self.skin.spec()?,
+            dot: self.dot.spec(&self.packaging)?,
+            aim: self.aim.spec()?,
+            choice: self.choice.spec(),
+            fading: self.fading.spec(),
+            sessions: self.sessions,
+            interval: self.interval.clone(),
+            build: self.build.clone(),
+            tolerance: self.tolerance,
+            touch_up_tolerance: self.touch_up_tolerance,
+            start: self.start.clone(),
+            years: self.years,
+            runs: self.runs,
+            seed: self.seed,
+            illuminant: self.illuminant.clone(),
+            observer: self.observer.clone(),
+            curve_every_days: None,
+        })
+    }
+
+    /// Files the plan reads, and the flags that may name one (never to be overwritten).
+    pub fn inputs(&self) -> (Vec<PathBuf>, Vec<&str>) {
+        let scar = self.aim.scar_skin.as_deref().unwrap_or("");
+        (
+            self.choice.inputs(),
+            vec![
+                self.fading.exposure.as_str(),
+                self.skin.skin.as_str(),
+                self.fading.aftercare.as_str(),
+                scar,
+            ],
+        )
+    }
+}
+
+/// A failed plan as the CLI reports it.
+pub fn plan_error(e: PlanError) -> CliError {
+    match e {
+        PlanError::Input(e) => CliError::from(e),
+        other => CliError {
+            code: EXIT_FAILED,
+            message: other.to_string(),
+        },
+    }
 }
 
 fn lab_text(lab: [f64; 3]) -> String {
@@ -85,40 +142,12 @@ fn years_text(day: f64) -> String {
 
 pub fn run(a: Args) -> Result<(), CliError> {
     if let Some(out) = &a.plot {
-        let scar = a.aim.scar_skin.as_deref().unwrap_or("");
-        super::guard_outputs(
-            &[out.as_path()],
-            &a.choice.inputs(),
-            &[&a.fading.exposure, &a.skin.skin, &a.fading.aftercare, scar],
-        )?;
+        let (files, maybe) = a.plan.inputs();
+        super::guard_outputs(&[out.as_path()], &files, &maybe)?;
         super::check_svg("plot", out)?;
     }
-    let catalog = tinct::pigment::Catalog::with_files(&a.choice.catalog)?;
-    let req = PlanRequest {
-        skin: a.skin.spec()?,
-        dot: a.dot.spec(&a.packaging)?,
-        aim: a.aim.spec()?,
-        choice: a.choice.spec(),
-        fading: a.fading.spec(),
-        sessions: a.sessions,
-        interval: a.interval.clone(),
-        build: a.build.clone(),
-        tolerance: a.tolerance,
-        touch_up_tolerance: a.touch_up_tolerance,
-        start: a.start.clone(),
-        years: a.years,
-        runs: a.runs,
-        seed: a.seed,
-        illuminant: a.illuminant.clone(),
-        observer: a.observer.clone(),
-    };
-    let report = plan_job(&req, &catalog).map_err(|e| match e {
-        PlanError::Input(e) => CliError::from(e),
-        other => CliError {
-            code: EXIT_FAILED,
-            message: other.to_string(),
-        },
-    })?;
+    let catalog = tinct::pigment::Catalog::with_files(&a.plan.choice.catalog)?;
+    let report = plan_job(&a.plan.request()?, &catalog).map_err(plan_error)?;
     let viewing = report.viewing;
     if let Some(path) = &a.plot {
         let sessions: Vec<tinct::report::PlanSwatch> = report
@@ -291,12 +320,16 @@ pub fn run(a: Args) -> Result<(), CliError> {
         }
         None => s.push_str(&format!(
             "touch-up  none within {} years of the healed day\n",
-            fmt_num(a.years, 2)
+            fmt_num(a.plan.years, 2)
         )),
     }
     if let Some(mc) = &r.monte_carlo {
-        let d =
-            |v: Option<f64>| v.map_or(format!("beyond {} years", fmt_num(a.years, 2)), years_text);
+        let d = |v: Option<f64>| {
+            v.map_or(
+                format!("beyond {} years", fmt_num(a.plan.years, 2)),
+                years_text,
+            )
+        };
         s.push_str(&format!(
             "Monte Carlo, {} runs (seed {}): first touch-up p10 {}, p50 {}, p90 {}\n",
             mc.runs,

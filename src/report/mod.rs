@@ -1,5 +1,8 @@
-//! Pictures for people: SVG swatches (later: plots and an HTML consultation report). The
-//! functions return the document as text; writing it is the caller's business.
+//! Pictures for people: SVG swatches and plots, and the HTML consultation page
+//! ([`consultation`]). The functions return the document as text; writing it is the caller's
+//! business.
+
+pub mod consultation;
 
 /// Escapes text for SVG.
 fn esc(s: &str) -> String {
