@@ -809,6 +809,22 @@ fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
                 "--parts",
             ],
         ),
+        (
+            vec![
+                "report",
+                "--skin",
+                "fitzpatrick:II",
+                "--hair",
+                "black",
+                "--pigments",
+                "carbon-black",
+                "--runs",
+                "0",
+                "--years",
+                "1",
+            ],
+            vec!["--spacing", "--runs"],
+        ),
     ];
     #[cfg(feature = "tables")]
     commands.push((
