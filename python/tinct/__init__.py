@@ -1,8 +1,13 @@
 """tinct: how cosmetic-tattoo (SMP) pigment looks in skin, in Python.
 
-The functions take numpy arrays (or anything ``numpy.asarray`` takes) and return numpy
-arrays; the work runs in Rust on all cores with the GIL released. Bad input raises
-``ValueError`` with the same one-line message the ``tinct`` command prints.
+Colour functions (``delta_e``, ``convert``, ``sd_to_lab``) take numpy arrays (or anything
+``numpy.asarray`` takes) and return numpy arrays. The jobs (``appear``, ``match``, ``plan``,
+``fade``, ``schedule``, ``optics``) take the command's flags as keyword arguments or a dict
+and return the report the command's ``--json`` prints, as a dict; ``report`` returns the
+consultation page's HTML; ``fit`` takes a path or a polars or pandas DataFrame and returns a
+polars DataFrame. The work runs in Rust, on all cores where it is parallel, with the GIL
+released. Bad input raises ``ValueError`` with the same one-line message the ``tinct``
+command prints; a computation that fails (no recipe, nothing fittable), ``RuntimeError``.
 
 >>> import tinct
 >>> round(float(tinct.delta_e([50, 2.6772, -79.7751], [50, 0, -82.7485])), 4)
