@@ -151,6 +151,34 @@ pub(crate) fn cbrt(x: f64) -> f64 {
     t + t * r
 }
 
+/// sin(x) for x in [0, pi/3] (CIEDE2000's rotation, 2 dtheta at most 60 degrees), by its Taylor
+/// series to x^19 in Horner form: the first term left out, x^21/21!, is below 6e-20 there, so
+/// the error is that of the arithmetic, within an ulp or two of the correctly rounded sine
+/// (the tests check 4e-16 against the library's on a fine grid). About a third of the time
+/// of a general sine, which must first reduce its argument.
+#[inline(always)]
+pub(crate) fn sin_to_60_degrees(x: f64) -> f64 {
+    const C3: f64 = -1.0 / 6.0;
+    const C5: f64 = 1.0 / 120.0;
+    const C7: f64 = -1.0 / 5040.0;
+    const C9: f64 = 1.0 / 362_880.0;
+    const C11: f64 = -1.0 / 39_916_800.0;
+    const C13: f64 = 1.0 / 6_227_020_800.0;
+    const C15: f64 = -1.0 / 1_307_674_368_000.0;
+    const C17: f64 = 1.0 / 355_687_428_096_000.0;
+    const C19: f64 = -1.0 / 121_645_100_408_832_000.0;
+    let x2 = x * x;
+    let p = C17 + x2 * C19;
+    let p = C15 + x2 * p;
+    let p = C13 + x2 * p;
+    let p = C11 + x2 * p;
+    let p = C9 + x2 * p;
+    let p = C7 + x2 * p;
+    let p = C5 + x2 * p;
+    let p = C3 + x2 * p;
+    x + x * x2 * p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +230,15 @@ mod tests {
         for v in [0.0, -0.0, 1.0, 8.0, 27.0, 1e-310, 1e300] {
             assert!(ulps(cbrt(v), v.cbrt()) <= 1, "{v}");
         }
+    }
+
+    #[test]
+    fn the_short_sine_is_the_sine_to_60_degrees() {
+        let mut worst: f64 = 0.0;
+        for i in 0..=200_000 {
+            let x = std::f64::consts::FRAC_PI_3 * f64::from(i) / 200_000.0;
+            worst = worst.max((super::sin_to_60_degrees(x) - x.sin()).abs());
+        }
+        assert!(worst <= 4e-16, "worst {worst:e}");
     }
 }

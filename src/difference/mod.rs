@@ -427,7 +427,7 @@ fn ciede2000_finish(p: &Ciede2000Partial) -> f64 {
         let h_bar = hue_degrees(p.mx, p.my);
         let dh = (h_bar - 275.0) / 25.0;
         let d_theta = 30.0 * (-dh * dh).exp();
-        -(2.0 * d_theta).to_radians().sin() * p.r_c
+        -crate::math::sin_to_60_degrees((2.0 * d_theta).to_radians()) * p.r_c
     };
     (p.tl * p.tl + p.tc * p.tc + p.th * p.th + r_t * p.tc * p.th)
         .max(0.0)
