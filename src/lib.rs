@@ -57,6 +57,7 @@
 pub mod appearance;
 pub mod calibrate;
 pub mod colorimetry;
+mod dates;
 pub mod difference;
 pub mod error;
 pub mod fade;

@@ -751,9 +751,7 @@ pub struct PlanReport {
 impl PlanReport {
     /// sRGB of a colour under the plan's viewing conditions.
     pub fn hex(&self, lab: [f64; 3]) -> String {
-        use crate::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
-        let white = WeightingTable::for_grid(self.viewing).white();
-        xyz_to_srgb(lab_to_xyz(Lab::new(lab[0], lab[1], lab[2]), white), white).hex()
+        WeightingTable::for_grid(self.viewing).srgb_hex(Lab::new(lab[0], lab[1], lab[2]))
     }
 }
 
@@ -840,23 +838,19 @@ pub fn plan_job(
     let plan = plan(&inputs)?;
     let (parameters, fit) = crate::appearance::skin_json(&skin);
     let packaging = site.packaging();
-    let hex = |lab: Lab| {
-        use crate::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
-        xyz_to_srgb(lab_to_xyz(lab, table.white()), table.white()).hex()
-    };
     Ok(PlanReport {
         target: TargetReport {
             lab: plan.target_lab,
             what,
             built,
-            srgb: hex(target),
+            srgb: table.srgb_hex(target),
         },
         skin: SkinBrief {
             lab: [skin_lab.l, skin_lab.a, skin_lab.b],
             source: skin.description.clone(),
             parameters,
             fit,
-            srgb: hex(skin_lab),
+            srgb: table.srgb_hex(skin_lab),
         },
         dot: DotReport {
             diameter_mm: site.dot_diameter_mm(),

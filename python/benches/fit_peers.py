@@ -13,7 +13,6 @@ SSE at most scipy's plus 1e-9), and prints the medians and their ratio.
 """
 
 import argparse
-import statistics
 import time
 import warnings
 from pathlib import Path
@@ -24,6 +23,7 @@ import scipy
 from scipy.optimize import curve_fit
 
 import tinct
+from peers import median_seconds  # the delta_e script beside this one: warm-up, then the median
 
 warnings.filterwarnings("ignore")
 
@@ -46,15 +46,6 @@ def scipy_loop(series):
     return out
 
 
-def median_seconds(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main():
     here = Path(__file__).resolve()
     p = argparse.ArgumentParser()
@@ -68,7 +59,6 @@ def main():
     series = [(g["t_months"].to_numpy(), g["amount"].to_numpy()) for g in groups]
     n = len(series)
 
-    tinct.fit(df, time="t_months")  # warm-up
     t_tinct = median_seconds(lambda: tinct.fit(df, time="t_months"), a.repeats)
     mine = tinct.fit(df, time="t_months")
 

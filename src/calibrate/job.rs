@@ -11,6 +11,7 @@ use super::input::{read, Descriptions, Fill, Measurements, Sample};
 use super::{
     calibrate_lightfastness, calibrate_optical, calibrate_white, default_surface, Constants,
 };
+use crate::dates::today;
 use crate::optics::km::Saunderson;
 use crate::pigment::{Catalog, PhotodegradationEntry, Pigment, PigmentSource};
 use crate::spectrum::grid_wavelengths;
@@ -169,23 +170,6 @@ fn white(
 
 fn constants_of(p: &Pigment) -> Constants {
     Constants { k: p.k(), s: p.s() }
-}
-
-/// Today's date, UTC, as YYYY-MM-DD (civil-from-days, H. Hinnant's algorithm).
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[derive(Serialize)]

@@ -236,6 +236,12 @@ impl WeightingTable {
         xyz_to_lab(self.xyz(spectrum), self.white)
     }
 
+    /// `#rrggbb` of a CIELAB colour relative to this table's white: sRGB after Bradford
+    /// adaptation to D65, out-of-gamut values clipped (what tinct's swatches show).
+    pub fn srgb_hex(&self, lab: Lab) -> String {
+        super::spaces::xyz_to_srgb(super::spaces::lab_to_xyz(lab, self.white), self.white).hex()
+    }
+
     /// XYZ of a measured spectrum by ASTM E308. Data on a regular grid of this table's
     /// interval whose wavelengths fall on the table's bands are used as they are, extended with
     /// the nearest measured value to 360-780 nm (and trimmed to it); any other grid is first

@@ -16,7 +16,6 @@ use super::simulate::{
     Draw, Model, MonteCarlo, Sample, Setup, TouchUp, Uncertainty, UV_ACCELERATION,
 };
 use crate::appearance::{Component, DotSpec, PackagingReport, PigmentLoad, SkinSpec};
-use crate::colorimetry::spaces::{lab_to_xyz, xyz_to_srgb};
 use crate::colorimetry::text::ColourText;
 use crate::colorimetry::{Illuminant, Lab, Observer, Viewing, WeightingTable};
 use crate::optics::skin::DotSite;
@@ -466,8 +465,7 @@ impl FadeHeader {
 }
 
 fn hex(table: &WeightingTable, lab: [f64; 3]) -> String {
-    let white = table.white();
-    xyz_to_srgb(lab_to_xyz(Lab::new(lab[0], lab[1], lab[2]), white), white).hex()
+    table.srgb_hex(Lab::new(lab[0], lab[1], lab[2]))
 }
 
 /// What [`fade_job`] answers: exactly what `tinct fade --json` prints.

@@ -502,10 +502,6 @@ fn evaluate(
     })
 }
 
-fn hex(table: &WeightingTable, lab: Lab) -> String {
-    xyz_to_srgb(lab_to_xyz(lab, table.white()), table.white()).hex()
-}
-
 /// `tinct match` as one call: the target built (a follicle of the client's hair seen
 /// through their skin, a shading blend, a scar's surroundings, or a colour), every subset of
 /// the chosen pigments searched, the best `top` recipes evaluated under every illuminant
@@ -644,14 +640,14 @@ pub fn match_job(req: &MatchRequest, catalog: &Catalog) -> Result<MatchReport, M
             lab: [target.l, target.a, target.b],
             what,
             built,
-            srgb: hex(table, target),
+            srgb: table.srgb_hex(target),
         },
         skin: SkinBrief {
             lab: [skin_lab.l, skin_lab.a, skin_lab.b],
             source: skin.description.clone(),
             parameters,
             fit,
-            srgb: hex(table, skin_lab),
+            srgb: table.srgb_hex(skin_lab),
         },
         reached: shown[0].delta_e <= tolerance,
         recipes: shown,
