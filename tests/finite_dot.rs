@@ -498,19 +498,19 @@ fn appear_draws_the_finite_dot_with_its_profile_and_a_patch() {
     assert!(!text.contains("NaN") && text.ends_with("</svg>\n"));
 }
 
-/// The full check behind the numbers in src/optics/dot.rs's docs: 270 cases (Fitzpatrick I, III
-/// and V; dots 0.05 and 0.3 mm below the epidermis; carbon black at 5, 0.3 and 0.1 g/m^2, iron
+/// The full check behind the numbers in src/optics/dot.rs's docs: 405 cases (Fitzpatrick I, III
+/// and V; dots 0 (the default), 0.05 and 0.3 mm below the epidermis; carbon black at 5, 0.3 and 0.1 g/m^2, iron
 /// oxide red and titanium dioxide at 3 g/m^2; 450, 550 and 650 nm; 0.25, 0.5 and 1 mm), the
 /// fast model against the Monte Carlo at 40,000 photons. Prints the table and the RMS and
-/// largest differences per depth. About 80 s in release: `cargo test --release --test
+/// largest differences per depth. About 100 s in release: `cargo test --release --test
 /// integration -- --ignored --nocapture fast_model_grid`.
 #[test]
-#[ignore = "an 80-second survey; run by hand when the fast model changes"]
+#[ignore = "a 100-second survey; run by hand when the fast model changes"]
 fn fast_model_grid() {
-    let mut by_depth: Vec<(f64, Vec<f64>)> = vec![(0.05, vec![]), (0.3, vec![])];
+    let mut by_depth: Vec<(f64, Vec<f64>)> = vec![(0.0, vec![]), (0.05, vec![]), (0.3, vec![])];
     println!("skin depth pigment load band diameter fast mc std_error diff");
     for skin in ["I", "III", "V"] {
-        for (di, depth) in [0.05, 0.3].into_iter().enumerate() {
+        for (di, depth) in [0.0, 0.05, 0.3].into_iter().enumerate() {
             for (pigment, load) in [
                 ("carbon-black", 5.0),
                 ("carbon-black", 0.3),
