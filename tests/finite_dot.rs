@@ -416,6 +416,101 @@ fn appear_reports_a_finite_dot_close_up_and_from_afar() {
 }
 
 #[test]
+fn appear_checks_the_finite_dot_by_the_monte_carlo() {
+    use tinct::appearance::{appear_job, AppearRequest};
+    use tinct::optics::transport::Below;
+    // The library: each band is the Monte Carlo of the site's own column, to the bit.
+    let req: AppearRequest = tinct::request::from_json(
+        r#"{"skin": "fitzpatrick:II", "pigments": [{"pigment": "carbon-black", "load_g_m2": 0.3}],
+            "monte_carlo": true, "photons": 3000, "seed": 5}"#,
+        "appear",
+    )
+    .unwrap();
+    let catalog = Catalog::builtin();
+    let r = appear_job(&req, catalog).unwrap();
+    let f = r.finite.as_ref().unwrap();
+    let m = f.monte_carlo.as_ref().unwrap();
+    let skin = SkinOptics::new(SkinParams::fitzpatrick("II").unwrap()).unwrap();
+    let site = crate::common::default_site(&skin);
+    let pig = pigment_optics(&[Component {
+        pigment: catalog.get("carbon-black").unwrap(),
+        load_g_m2: 0.3,
+    }])
+    .unwrap();
+    let k = site.dot_index();
+    for band in [0, 19, 42] {
+        let bare = site.layers(&DotPigment::none(), band).unwrap();
+        let interior = site.layers(&pig, band).unwrap()[k];
+        let t = DotMonteCarlo::new(&bare, Below::SemiInfinite, site.index(), k, 0.125, interior)
+            .unwrap()
+            .run(3000, 5)
+            .unwrap();
+        assert_eq!(
+            (m.reflectance[band], m.std_error[band]),
+            (t.mean, t.std_error)
+        );
+    }
+    assert_eq!((m.photons, m.seed), (3000, 5));
+    assert!(m.std_error.iter().all(|&e| e > 0.0 && e < 0.02));
+    assert!(m.close_up_lab_std_error.iter().all(|&e| e > 0.0 && e < 1.0));
+    // The fast model and the reference agree to a few dE00 for this faint dot at the junction
+    // (the fast model's known error, src/optics/dot.rs) and the reference is lighter.
+    assert!(
+        m.fast_delta_e > 0.0 && m.fast_delta_e < 6.0,
+        "{}",
+        m.fast_delta_e
+    );
+    assert!(m.close_up.lab[0] > f.look.close_up.lab[0]);
+    assert!(m.close_up_contrast_delta_e > 1.0);
+
+    // The binary: text and JSON, the same seed the same answer, a pattern from afar.
+    let base = [
+        "appear",
+        "--pigment",
+        "carbon-black:0.3",
+        "--skin",
+        "fitzpatrick:II",
+        "--monte-carlo",
+        "--photons",
+        "3000",
+        "--seed",
+        "5",
+    ];
+    let v = json_of(tinct().args(base).arg("--json"));
+    let mc = &v["finite"]["monte_carlo"];
+    assert_eq!(mc["reflectance"].as_array().unwrap().len(), 43);
+    assert_eq!(mc["reflectance"][19].as_f64(), Some(m.reflectance[19]));
+    let out = tinct()
+        .args(base)
+        .args(["--spacing", "1mm"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("3-D MC").count(), 2, "{text}");
+    assert!(text.contains("3000 photons a band, seed 5"), "{text}");
+    // Without the flag the report is as before: no Monte Carlo key at all.
+    let plain = json_of(tinct().args(&base[..5]).arg("--json"));
+    assert!(plain["finite"].get("monte_carlo").is_none());
+
+    // Bad requests: one line, exit 2.
+    fails_with(
+        tinct().args(base).args(["--needle", "sheet"]),
+        "monte_carlo",
+    );
+    for photons in ["0", "2000000"] {
+        fails_with(
+            tinct().args(&base[..6]).args(["--photons", photons]),
+            "photons",
+        );
+    }
+    fails_with(
+        tinct().args(&base[..5]).args(["--photons", "100"]),
+        "--monte-carlo",
+    );
+}
+
+#[test]
 fn appear_refuses_bad_dot_sizes() {
     let base = [
         "appear",

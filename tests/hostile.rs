@@ -697,6 +697,19 @@ fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
         ),
         (
             vec![
+                "appear",
+                "--pigment",
+                "carbon-black:1",
+                "--skin",
+                "fitzpatrick:II",
+                "--monte-carlo",
+                "--photons",
+                "200",
+            ],
+            vec!["--photons", "--seed"],
+        ),
+        (
+            vec![
                 "calibrate",
                 "optical",
                 "tests/data/drawdowns_pr101_synthetic.cgats",

@@ -174,6 +174,10 @@ def test_bad_input_is_a_value_error_with_the_clis_message(call, says):
             ["--dilution", "carbon-black:1:6", "--pigment", "iron-oxide-red:0.5", "--skin", "lab(62 11 17)", "--dot-diameter", "sheet", "--depth", "0.1mm"],
             dict(skin="lab(62 11 17)", dilutions={"carbon-black": "1:6"}, pigments=[{"pigment": "iron-oxide-red", "load_g_m2": 0.5}], dot_diameter_mm=None, depth_mm=0.1),
         ),
+        (
+            ["--pigment", "carbon-black:0.3", "--skin", "fitzpatrick:I", "--monte-carlo", "--photons", "500", "--seed", "3"],
+            dict(skin="fitzpatrick:I", pigments={"carbon-black": 0.3}, monte_carlo=True, photons=500, seed=3),
+        ),
     ],
 )
 def test_appear_is_the_clis_report(flags, request_):

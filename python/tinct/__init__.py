@@ -137,8 +137,10 @@ def appear(request=None, *, catalog=(), **fields):
     ``{"pigment", "load_g_m2"}``), ``dilutions`` (``{"carbon-black": "1:6"}``), ``depth_mm``,
     ``thickness_mm``, ``dot_diameter_mm`` (``None`` for an infinite sheet), ``cluster_um``,
     ``cluster_fill``, ``spacing_mm`` or ``coverage``, ``skin_tolerance``, ``skin_specular``,
-    ``illuminant`` and ``observer``; ``catalog`` adds pigment entries from TOML files. Returns
-    the report as a dict, the same as ``tinct appear --json`` prints.
+    ``illuminant`` and ``observer``, and ``monte_carlo=True`` (with ``photons`` and ``seed``)
+    to solve the finite dot by the 3-D Monte Carlo as well (``r["finite"]["monte_carlo"]``,
+    about 5 s); ``catalog`` adds pigment entries from TOML files. Returns the report as a
+    dict, the same as ``tinct appear --json`` prints.
 
     >>> import tinct
     >>> r = tinct.appear(skin="fitzpatrick:II", pigments={"carbon-black": 1.0})

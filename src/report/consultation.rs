@@ -311,6 +311,9 @@ pub fn consultation_job(
                 coverage: None,
                 illuminant: plan_req.illuminant.clone(),
                 observer: plan_req.observer.clone(),
+                monte_carlo: false,
+                photons: 0,
+                seed: 0,
             },
             catalog,
         )
