@@ -339,6 +339,104 @@ pub struct MonteCarloBlend {
     pub dot_fast_delta_e: f64,
 }
 
+/// A pattern's spectra from [`monte_carlo_spectra`]: the blend from afar and one dot of it.
+pub type PatternSpectra = ([f64; GRID_LEN], [f64; GRID_LEN]);
+
+/// What [`monte_carlo_spectra`] gives: the mean over the dot per band and its standard error,
+/// and with a spacing the pattern's spectra.
+#[derive(Debug, Clone)]
+pub struct MonteCarloSpectra {
+    pub mean: [f64; GRID_LEN],
+    pub std_error: [f64; GRID_LEN],
+    pub pattern: Option<PatternSpectra>,
+}
+
+/// The mean reflectance over a finite dot of `diameter_mm` holding `components` at `site`, per
+/// band, by the 3-D Monte Carlo (each band an independent run of `photons` from `seed`), with
+/// its standard errors; with a spacing, the pattern's blend and dot as well.
+///
+/// # Errors
+/// `photons` outside 1..=[`MAX_LOOK_PHOTONS`]; a diameter or spacing out of range.
+pub fn monte_carlo_spectra(
+    site: &DotSite,
+    components: &[Component<'_>],
+    diameter_mm: f64,
+    spacing_mm: Option<f64>,
+    photons: u64,
+    seed: u64,
+) -> Result<MonteCarloSpectra, InputError> {
+    use crate::optics::montecarlo::DotMonteCarlo;
+    use crate::optics::transport::Below;
+    InputError::check_range(
+        "photons",
+        photons as f64,
+        1.0,
+        MAX_LOOK_PHOTONS as f64,
+        &format!("1 to {MAX_LOOK_PHOTONS} a band"),
+    )?;
+    let pigment = pigment_optics(components)?;
+    let k = site.dot_index();
+    let mut mean = [0.0; GRID_LEN];
+    let mut se = [0.0; GRID_LEN];
+    let mut pattern = spacing_mm.map(|_| ([0.0; GRID_LEN], [0.0; GRID_LEN]));
+    for i in 0..GRID_LEN {
+        let bare = site.layers(&DotPigment::none(), i)?;
+        let interior = site.layers(&pigment, i)?[k];
+        let mc = DotMonteCarlo::new(
+            &bare,
+            Below::SemiInfinite,
+            site.index(),
+            k,
+            0.5 * diameter_mm,
+            interior,
+        )?;
+        let t = mc.run(photons, seed)?;
+        mean[i] = t.mean;
+        se[i] = t.std_error;
+        if let (Some(s), Some((blend, dot))) = (spacing_mm, pattern.as_mut()) {
+            let p = mc.with_period(s)?.run_pattern(photons, seed)?;
+            blend[i] = p.blended;
+            dot[i] = p.dot;
+        }
+    }
+    Ok(MonteCarloSpectra {
+        mean,
+        std_error: se,
+        pattern,
+    })
+}
+
+/// The standard errors of the L*a*b* of `mean` under `table` when its bands carry independent
+/// standard errors `se`: each band moved by its error, one at a time, through the colour.
+pub fn lab_std_error(
+    mean: &[f64; GRID_LEN],
+    se: &[f64; GRID_LEN],
+    table: &WeightingTable,
+) -> [f64; 3] {
+    let white = table.white();
+    let lab = |r: &[f64; GRID_LEN]| Spectrum::new(*r).map(|s| xyz_to_lab(table.xyz(&s), white));
+    let Ok(centre) = lab(mean) else {
+        return [f64::NAN; 3];
+    };
+    let mut var = [0.0; 3];
+    for i in 0..GRID_LEN {
+        if se[i] == 0.0 {
+            continue;
+        }
+        let mut moved = *mean;
+        moved[i] += se[i];
+        if let Ok(l) = lab(&moved) {
+            for (v, d) in var
+                .iter_mut()
+                .zip([l.l - centre.l, l.a - centre.a, l.b - centre.b])
+            {
+                *v += d * d;
+            }
+        }
+    }
+    var.map(f64::sqrt)
+}
+
 /// The finite dot of [`finite_look`] by the 3-D Monte Carlo: every band an independent run of
 /// `photons` over the dot from `seed` (the same answer on any machine), the pattern too with a
 /// spacing. `fast` is the fast model's look of the same dot, to compare.
@@ -354,43 +452,13 @@ pub fn monte_carlo_look(
     seed: u64,
     table: &WeightingTable,
 ) -> Result<MonteCarloLook, InputError> {
-    use crate::optics::montecarlo::DotMonteCarlo;
-    use crate::optics::transport::Below;
-    InputError::check_range(
-        "photons",
-        photons as f64,
-        1.0,
-        MAX_LOOK_PHOTONS as f64,
-        &format!("1 to {MAX_LOOK_PHOTONS} a band"),
-    )?;
-    let pigment = pigment_optics(components)?;
-    let k = site.dot_index();
-    let radius = 0.5 * fast.diameter_mm;
     let spacing = fast.blended.as_ref().map(|b| b.spacing_mm);
-    let mut mean = [0.0; GRID_LEN];
-    let mut se = [0.0; GRID_LEN];
-    let mut blend = [0.0; GRID_LEN];
-    let mut pattern_dot = [0.0; GRID_LEN];
-    for i in 0..GRID_LEN {
-        let bare = site.layers(&DotPigment::none(), i)?;
-        let interior = site.layers(&pigment, i)?[k];
-        let mc = DotMonteCarlo::new(
-            &bare,
-            Below::SemiInfinite,
-            site.index(),
-            k,
-            radius,
-            interior,
-        )?;
-        let t = mc.run(photons, seed)?;
-        mean[i] = t.mean;
-        se[i] = t.std_error;
-        if let Some(s) = spacing {
-            let p = mc.with_period(s)?.run_pattern(photons, seed)?;
-            blend[i] = p.blended;
-            pattern_dot[i] = p.dot;
-        }
-    }
+    let MonteCarloSpectra {
+        mean,
+        std_error: se,
+        pattern,
+    } = monte_carlo_spectra(site, components, fast.diameter_mm, spacing, photons, seed)?;
+    let (blend, pattern_dot) = pattern.unwrap_or(([0.0; GRID_LEN], [0.0; GRID_LEN]));
     let white = table.white();
     let look = |r: &[f64; GRID_LEN]| -> Result<(Seen, Lab), InputError> {
         let xyz = table.xyz(&Spectrum::new(*r)?);
@@ -399,23 +467,6 @@ pub fn monte_carlo_look(
     };
     let lab_of = |s: &Seen| Lab::new(s.lab[0], s.lab[1], s.lab[2]);
     let (close_up, close_lab) = look(&mean)?;
-    // Each band's error carried to L*a*b* by the colour's own derivative (a step of one
-    // standard error, one band at a time).
-    let mut var = [0.0; 3];
-    for i in 0..GRID_LEN {
-        if se[i] == 0.0 {
-            continue;
-        }
-        let mut moved = mean;
-        moved[i] += se[i];
-        let (_, l) = look(&moved)?;
-        for (v, d) in var
-            .iter_mut()
-            .zip([l.l - close_lab.l, l.a - close_lab.a, l.b - close_lab.b])
-        {
-            *v += d * d;
-        }
-    }
     let skin_lab = xyz_to_lab(table.xyz(&skin.reflectance()), white);
     let blended = match &fast.blended {
         None => None,
@@ -433,7 +484,7 @@ pub fn monte_carlo_look(
     Ok(MonteCarloLook {
         photons,
         seed,
-        close_up_lab_std_error: var.map(f64::sqrt),
+        close_up_lab_std_error: lab_std_error(&mean, &se, table),
         close_up_contrast_delta_e: ciede2000(skin_lab, close_lab, 1.0, 1.0, 1.0),
         fast_delta_e: ciede2000(lab_of(&fast.close_up), close_lab, 1.0, 1.0, 1.0),
         close_up,

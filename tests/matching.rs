@@ -357,3 +357,91 @@ fn match_says_what_its_table_shows() {
         }
     }
 }
+
+#[test]
+fn match_reads_its_recipes_by_the_monte_carlo_and_ranks_by_it() {
+    let base = [
+        "match",
+        "--skin",
+        "fitzpatrick:III",
+        "--hair",
+        "dark-brown",
+        "--top",
+        "3",
+        "--monte-carlo",
+        "--photons",
+        "1500",
+        "--seed",
+        "4",
+    ];
+    let v = json_of(tinct().args(base).arg("--json"));
+    assert_eq!(v["monte_carlo"]["photons"].as_u64(), Some(1500));
+    let recipes = v["recipes"].as_array().unwrap();
+    let mc_de: Vec<f64> = recipes
+        .iter()
+        .map(|r| r["monte_carlo"]["delta_e"].as_f64().unwrap())
+        .collect();
+    // Ranked by the Monte Carlo's reading, and `reached` judged by it.
+    assert!(mc_de.windows(2).all(|w| w[0] <= w[1]), "{mc_de:?}");
+    assert_eq!(
+        v["reached"].as_bool(),
+        Some(mc_de[0] <= v["tolerance"].as_f64().unwrap())
+    );
+    // The fast model's own figures stay beside it, and the two differ by its known error.
+    for r in recipes {
+        let (fast, mc) = (
+            r["delta_e"].as_f64().unwrap(),
+            r["monte_carlo"]["delta_e"].as_f64().unwrap(),
+        );
+        assert!((fast - mc).abs() < 4.0, "{r}");
+        let sd = r["monte_carlo"]["lab_std_error"][0].as_f64().unwrap();
+        assert!(sd > 0.0 && sd < 0.5);
+    }
+    // Each reading is appear's Monte Carlo of the same loads, to the bit.
+    let first = &recipes[0];
+    let mut appear = tinct();
+    appear.args([
+        "appear",
+        "--skin",
+        "fitzpatrick:III",
+        "--json",
+        "--monte-carlo",
+    ]);
+    appear.args(["--photons", "1500", "--seed", "4"]);
+    for c in first["components"].as_array().unwrap() {
+        appear.args([
+            "--pigment",
+            &format!(
+                "{}:{}",
+                c["pigment"].as_str().unwrap(),
+                c["load_g_m2"].as_f64().unwrap()
+            ),
+        ]);
+    }
+    let a = json_of(&mut appear);
+    assert_eq!(
+        a["finite"]["monte_carlo"]["close_up"]["lab"],
+        first["monte_carlo"]["lab"]
+    );
+    // The text says whose colours the table shows.
+    let out = tinct().args(base).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("healed dot (3-D MC)") && text.contains("fast"),
+        "{text}"
+    );
+    assert!(text.contains("1500 photons a band, seed 4"), "{text}");
+    // Without the flag nothing changes: no Monte Carlo keys.
+    let plain = json_of(tinct().args(&base[..7]).arg("--json"));
+    assert!(plain.get("monte_carlo").is_none());
+    assert!(plain["recipes"][0].get("monte_carlo").is_none());
+    fails_with(
+        tinct().args(base).args(["--dot-diameter", "sheet"]),
+        "monte_carlo",
+    );
+    fails_with(
+        tinct().args(&base[..7]).args(["--photons", "10"]),
+        "--monte-carlo",
+    );
+    fails_with(tinct().args(&base[..8]).args(["--photons", "0"]), "photons");
+}

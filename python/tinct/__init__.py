@@ -188,9 +188,10 @@ def match(request=None, *, catalog=(), **fields):
     ``thickness_mm``, ``dot_diameter_mm``, ``cluster_um``, ``cluster_fill``);
     ``illuminants`` (the first primary), ``observer``, ``top``, ``tolerance``; ``years``,
     ``exposure``, ``lightfastness`` (``{id: grade}``) and ``rank`` (``"closest"`` or
-    ``"durable"``) to fade the recipes. Returns the report as a dict, the same as ``tinct
-    match --json`` prints; RuntimeError when no pigment brings the dot closer to the target
-    than the bare skin.
+    ``"durable"``) to fade the recipes; ``monte_carlo=True`` (with ``photons``, default 5000,
+    and ``seed``) reads each shown recipe by the 3-D Monte Carlo and ranks by it. Returns the
+    report as a dict, the same as ``tinct match --json`` prints; RuntimeError when no pigment
+    brings the dot closer to the target than the bare skin.
 
     >>> import tinct
     >>> r = tinct.match(skin="fitzpatrick:III", hair="dark-brown", top=1)
