@@ -408,33 +408,30 @@ pub fn monte_carlo_spectra(
 
 /// The standard errors of the L*a*b* of `mean` under `table` when its bands carry independent
 /// standard errors `se`: each band moved by its error, one at a time, through the colour.
+///
+/// # Errors
+/// A spectrum that is not a reflectance (the mean, or the mean moved by an error).
 pub fn lab_std_error(
     mean: &[f64; GRID_LEN],
     se: &[f64; GRID_LEN],
     table: &WeightingTable,
-) -> [f64; 3] {
+) -> Result<[f64; 3], InputError> {
     let white = table.white();
     let lab = |r: &[f64; GRID_LEN]| Spectrum::new(*r).map(|s| xyz_to_lab(table.xyz(&s), white));
-    let Ok(centre) = lab(mean) else {
-        return [f64::NAN; 3];
-    };
+    let centre = lab(mean)?;
     let mut var = [0.0; 3];
     for i in 0..GRID_LEN {
-        if se[i] == 0.0 {
-            continue;
-        }
         let mut moved = *mean;
         moved[i] += se[i];
-        if let Ok(l) = lab(&moved) {
-            for (v, d) in var
-                .iter_mut()
-                .zip([l.l - centre.l, l.a - centre.a, l.b - centre.b])
-            {
-                *v += d * d;
-            }
+        let l = lab(&moved)?;
+        for (v, d) in var
+            .iter_mut()
+            .zip([l.l - centre.l, l.a - centre.a, l.b - centre.b])
+        {
+            *v += d * d;
         }
     }
-    var.map(f64::sqrt)
+    Ok(var.map(f64::sqrt))
 }
 
 /// The finite dot of [`finite_look`] by the 3-D Monte Carlo: every band an independent run of
@@ -484,7 +481,7 @@ pub fn monte_carlo_look(
     Ok(MonteCarloLook {
         photons,
         seed,
-        close_up_lab_std_error: lab_std_error(&mean, &se, table),
+        close_up_lab_std_error: lab_std_error(&mean, &se, table)?,
         close_up_contrast_delta_e: ciede2000(skin_lab, close_lab, 1.0, 1.0, 1.0),
         fast_delta_e: ciede2000(lab_of(&fast.close_up), close_lab, 1.0, 1.0, 1.0),
         close_up,

@@ -724,7 +724,7 @@ pub fn match_job(req: &MatchRequest, catalog: &Catalog) -> Result<MatchReport, M
                     &spectra.mean,
                     &spectra.std_error,
                     table,
-                ),
+                )?,
                 srgb: xyz_to_srgb(xyz, table.white()).hex(),
                 delta_e: ciede2000(lab, target, 1.0, 1.0, 1.0),
             });
