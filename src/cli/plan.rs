@@ -344,5 +344,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "{id}: no Blue Wool grade; its fading by light is left out (give --lightfastness)\n"
         ));
     }
+    // Where the fast finite-dot model is least accurate (src/optics/dot.rs).
+    if report.dot.diameter_mm.is_some() && report.dot.depth_mm < 0.2 {
+        s.push_str(
+            "colours   the fast finite-dot model's; this near the epidermis it reads the main job's recipes 0.6-2.5 dE00 darker than the 3-D Monte Carlo (tinct match --monte-carlo reads recipes by it)\n",
+        );
+    }
     emit(s.as_bytes())
 }

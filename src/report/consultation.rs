@@ -832,10 +832,19 @@ impl Page<'_> {
                 fmt_num(p.dot.depth_mm, 3),
                 fmt_num(p.dot.thickness_mm, 2)
             ),
-            "Light in the skin: exact transport through a layered skin model (epidermis with \
-             melanin, papillary and reticular dermis with blood), the dot's finite size \
-             included."
-                .to_string(),
+            format!(
+                "Light in the skin: exact transport through a layered skin model (epidermis \
+                 with melanin, papillary and reticular dermis with blood), the dot's finite size \
+                 included{}.",
+                // Where the fast finite-dot model is least accurate (src/optics/dot.rs).
+                if p.dot.diameter_mm.is_some() && p.dot.depth_mm < 0.2 {
+                    " by a fast model that, this near the epidermis, reads the dots 0.6-2.5 \
+                     dE00 darker than a full 3-D Monte Carlo of the same skin does (tinct match \
+                     --monte-carlo reads the recipes by it)"
+                } else {
+                    ""
+                }
+            ),
             "Healing: a third of each deposit leaves while the skin heals (Bäumler 2015; Lea & \
              Pawlowski 1987); the sessions build 30, 70, 100 % of the pigment (after Liu et al. \
              2025)."
