@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::Lab;
 use tinct::formulate::job::{match_job, MatchError, MatchRequest};
+use tinct::optics::dot::{near_surface, NEAR_SURFACE_CAVEAT};
 use tinct::pigment::Deposition;
 
 use super::{emit, emit_json, swatch, CliError, EXIT_FAILED};
@@ -334,12 +335,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 }
             ));
         }
-        // Where the fast model is least accurate (src/optics/dot.rs; measured over the main
-        // job's recipes, README "The main job, per skin type").
-        if r.monte_carlo.is_none() && r.dot_diameter_mm.is_some() && r.depth_mm < 0.2 {
-            s.push_str(
-                "\nColours are the fast finite-dot model's; this near the epidermis it reads the main job's recipes 0.6-2.5 dE00 darker than the 3-D Monte Carlo. --monte-carlo reads these recipes by the Monte Carlo and ranks by it (about 2 s a recipe).\n",
-            );
+        if r.monte_carlo.is_none() && near_surface(r.dot_diameter_mm, r.depth_mm) {
+            s.push_str(&format!(
+                "\nColours are the fast finite-dot model's; {NEAR_SURFACE_CAVEAT}. --monte-carlo reads these recipes by the Monte Carlo and ranks by it (about 2 s a recipe).\n",
+            ));
         }
         s.push_str(&format!(
             "\nLoads are healed g/m^2 (undiluted ink leaves {} g/m^2); dE/M: dE00 under that light / CIE 15 special metamerism index.\n{} pigment subsets searched ({} distinct recipes), {} appearance evaluations.\n",

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use tinct::colorimetry::text::{fmt_num, format_lab};
 use tinct::colorimetry::Lab;
+use tinct::optics::dot::{near_surface, NEAR_SURFACE_CAVEAT};
 use tinct::plan::{plan_job, PlanError, PlanRequest, DEFAULT_SESSIONS};
 
 use super::{emit, emit_json, CliError, EXIT_FAILED};
@@ -344,11 +345,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "{id}: no Blue Wool grade; its fading by light is left out (give --lightfastness)\n"
         ));
     }
-    // Where the fast finite-dot model is least accurate (src/optics/dot.rs).
-    if report.dot.diameter_mm.is_some() && report.dot.depth_mm < 0.2 {
-        s.push_str(
-            "colours   the fast finite-dot model's; this near the epidermis it reads the main job's recipes 0.6-2.5 dE00 darker than the 3-D Monte Carlo (tinct match --monte-carlo reads recipes by it)\n",
-        );
+    if near_surface(report.dot.diameter_mm, report.dot.depth_mm) {
+        s.push_str(&format!(
+            "colours   the fast finite-dot model's; {NEAR_SURFACE_CAVEAT} (tinct match --monte-carlo reads recipes by it)\n",
+        ));
     }
     emit(s.as_bytes())
 }

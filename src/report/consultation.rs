@@ -836,13 +836,13 @@ impl Page<'_> {
                 "Light in the skin: exact transport through a layered skin model (epidermis \
                  with melanin, papillary and reticular dermis with blood), the dot's finite size \
                  included{}.",
-                // Where the fast finite-dot model is least accurate (src/optics/dot.rs).
-                if p.dot.diameter_mm.is_some() && p.dot.depth_mm < 0.2 {
-                    " by a fast model that, this near the epidermis, reads the dots 0.6-2.5 \
-                     dE00 darker than a full 3-D Monte Carlo of the same skin does (tinct match \
-                     --monte-carlo reads the recipes by it)"
+                if crate::optics::dot::near_surface(p.dot.diameter_mm, p.dot.depth_mm) {
+                    format!(
+                        " by a fast model; {} (tinct match --monte-carlo reads the recipes by it)",
+                        crate::optics::dot::NEAR_SURFACE_CAVEAT
+                    )
                 } else {
-                    ""
+                    String::new()
                 }
             ),
             "Healing: a third of each deposit leaves while the skin heals (Bäumler 2015; Lea & \
