@@ -170,6 +170,11 @@ pub fn appear(
 #[derive(Debug, Clone, Serialize)]
 pub struct FiniteLook {
     pub diameter_mm: f64,
+    /// Whether the close-up (the mean over the dot and its profile inside it) carries the 3-D
+    /// Monte Carlo's correction of the fast model, which tinct holds for its built-in skins at
+    /// the default dot ([`crate::optics::dot_exact`]); the profile beside the dot, the sheet
+    /// and a pattern's looks are the fast model's alone.
+    pub corrected: bool,
     /// Mean over the dot, d:0, specular excluded.
     pub close_up: Seen,
     /// CIEDE2000 between the close-up look and the skin.
@@ -291,6 +296,7 @@ pub fn finite_look(
     };
     Ok(FiniteLook {
         diameter_mm,
+        corrected: model.corrected(),
         close_up_contrast_delta_e: ciede2000(skin_lab, close_lab, 1.0, 1.0, 1.0),
         close_up,
         sheet: sheet_seen,

@@ -373,7 +373,7 @@ pub fn follicle_reflectance(
     )?;
     let site = skin
         .site(geometry.depth_mm, geometry.height_mm())?
-        .with_dot_diameter(geometry.disc_mm())?;
+        .with_chain_dot_diameter(geometry.disc_mm())?;
     site.reflectance_of_interior(&|i| geometry.interior(melanin, i))
 }
 

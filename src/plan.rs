@@ -725,6 +725,9 @@ pub struct DotReport {
     pub diameter_mm: Option<f64>,
     pub depth_mm: f64,
     pub thickness_mm: f64,
+    /// Whether the finite dot's fast model is corrected by the 3-D Monte Carlo's tables
+    /// (`tinct::optics::dot_exact`).
+    pub corrected: bool,
 }
 
 /// What [`plan_job`] answers: exactly what `tinct plan --json` prints (the plan, then the
@@ -856,6 +859,7 @@ pub fn plan_job(
             diameter_mm: site.dot_diameter_mm(),
             depth_mm: req.dot.depth_mm,
             thickness_mm: req.dot.thickness_mm,
+            corrected: site.dot_corrected(),
         },
         packaging: PackagingReport {
             cluster_um: packaging.cluster_um,

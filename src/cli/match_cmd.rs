@@ -335,7 +335,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
                 }
             ));
         }
-        if r.monte_carlo.is_none() && near_surface(r.dot_diameter_mm, r.depth_mm) {
+        if r.monte_carlo.is_none() && near_surface(r.dot_diameter_mm, r.depth_mm, r.dot_corrected) {
             s.push_str(&format!(
                 "\nColours are the fast finite-dot model's; {NEAR_SURFACE_CAVEAT}. --monte-carlo reads these recipes by the Monte Carlo and ranks by it (about 2 s a recipe).\n",
             ));

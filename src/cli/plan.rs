@@ -345,7 +345,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
             "{id}: no Blue Wool grade; its fading by light is left out (give --lightfastness)\n"
         ));
     }
-    if near_surface(report.dot.diameter_mm, report.dot.depth_mm) {
+    if near_surface(
+        report.dot.diameter_mm,
+        report.dot.depth_mm,
+        report.dot.corrected,
+    ) {
         s.push_str(&format!(
             "colours   the fast finite-dot model's; {NEAR_SURFACE_CAVEAT} (tinct match --monte-carlo reads recipes by it)\n",
         ));

@@ -441,6 +441,9 @@ pub struct MatchReport {
     pub observer: u32,
     pub depth_mm: f64,
     pub dot_diameter_mm: Option<f64>,
+    /// Whether the finite dot's fast model is corrected by the 3-D Monte Carlo's tables, which
+    /// tinct holds for its built-in skins at the default dot (`tinct::optics::dot_exact`).
+    pub dot_corrected: bool,
     pub packaging: PackagingReport,
     /// With `monte_carlo`: the recipes are ranked, and `reached` judged, by the Monte Carlo.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -765,6 +768,7 @@ pub fn match_job(req: &MatchRequest, catalog: &Catalog) -> Result<MatchReport, M
         observer: observer.degrees(),
         depth_mm: req.dot.depth_mm,
         dot_diameter_mm: site.dot_diameter_mm(),
+        dot_corrected: site.dot_corrected(),
         packaging: PackagingReport {
             cluster_um: packaging.cluster_um,
             fill: packaging.fill,

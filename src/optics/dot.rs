@@ -155,6 +155,7 @@
 
 use nalgebra::DMatrix;
 
+use super::dot_exact::{self, ExactTables};
 use super::montecarlo::upper_kernels;
 use super::transport::{reflectance_between, Below, Layer, Quadrature, Slab};
 use crate::error::InputError;
@@ -171,9 +172,10 @@ pub const NEAR_SURFACE_CAVEAT: &str = "this near the epidermis it reads the main
 /// 0.05 mm and its RMS at 0.0021 by 0.3 mm.
 pub const NEAR_SURFACE_MM: f64 = 0.2;
 
-/// Whether a dot of this diameter (`None`: a sheet, exact) at this depth gets the caveat.
-pub fn near_surface(diameter_mm: Option<f64>, depth_mm: f64) -> bool {
-    diameter_mm.is_some() && depth_mm < NEAR_SURFACE_MM
+/// Whether a dot of this diameter (`None`: a sheet, exact) at this depth, whose fast model is
+/// `corrected` by the Monte Carlo's tables or not ([`FiniteDot::corrected`]), gets the caveat.
+pub fn near_surface(diameter_mm: Option<f64>, depth_mm: f64, corrected: bool) -> bool {
+    diameter_mm.is_some() && depth_mm < NEAR_SURFACE_MM && !corrected
 }
 
 /// Directions per hemisphere of the adding-doubling parts.
@@ -589,6 +591,44 @@ pub struct FiniteDotBand<const N: usize = POINTS> {
     edges: Vec<f64>,
     area: Vec<f64>,
     profile_count: usize,
+    /// The Monte Carlo's correction of the chain's mean over the dot.
+    correction: Correction,
+}
+
+/// The chain's error in the mean over the dot, from the Monte Carlo (module docs), by the
+/// dot's extra absorption optical depth across its layer and its reduced scattering: for each
+/// scattering level (the tissue's own, then [`CORRECTION_LEVELS`]) one Monte Carlo of the
+/// medium with a dot that scatters so and absorbs as the tissue, whose escaping weights,
+/// reweighted by exp(-extra mu_a L) for the paths L spent in the cylinder ([`EscapePaths`]),
+/// give the exact answer for every extra absorption at once. The table holds exact minus
+/// chain; empty when there is no Monte Carlo (then nil).
+#[derive(Debug, Clone, Default)]
+struct Correction {
+    /// Per level: its reduced scattering coefficient (1/mm) and the table over
+    /// [`Correction::taus`].
+    levels: Vec<(f64, Vec<f64>)>,
+}
+
+impl Correction {
+    /// The correction for a dot of extra absorption optical depth `tau` and reduced
+    /// scattering `mu_sp` (1/mm): between the levels linearly in log mu_s', held outside them.
+    fn at(&self, tau: f64, mu_sp: f64) -> f64 {
+        if self.levels.is_empty() || !tau.is_finite() || !mu_sp.is_finite() {
+            return 0.0;
+        }
+        let first = &self.levels[0];
+        if mu_sp <= first.0 {
+            return dot_exact::along(&first.1, tau);
+        }
+        for w in self.levels.windows(2) {
+            let ((a, ta), (b, tb)) = (&w[0], &w[1]);
+            if mu_sp <= *b {
+                let f = (mu_sp / a).ln() / (b / a).ln();
+                return (1.0 - f) * dot_exact::along(ta, tau) + f * dot_exact::along(tb, tau);
+            }
+        }
+        dot_exact::along(&self.levels[self.levels.len() - 1].1, tau)
+    }
 }
 
 /// The finite dot's answer in one band.
@@ -619,6 +659,19 @@ pub struct FiniteDot<const N: usize = POINTS> {
     bands: Vec<FiniteDotBand<N>>,
     /// The shapes of the kernels above the dot per band, kept for [`FiniteDot::coarse`].
     shapes: Vec<(Vec<f64>, Vec<f64>)>,
+    /// The Monte Carlo's exact tables for the correction, when there are any.
+    exact: Option<std::sync::Arc<ExactTables>>,
+}
+
+/// Where a finite dot's correction comes from.
+#[derive(Debug, Clone, Copy)]
+enum CorrectionSource {
+    /// None: the chain alone.
+    None,
+    /// The embedded tables, when they hold the medium and dot.
+    Builtin,
+    /// Traced here: photons, seed.
+    Trace(u64, u64),
 }
 
 /// Profile points: the rings whose centres lie within twice the dot's radius.
@@ -907,6 +960,72 @@ impl FiniteDot<POINTS> {
         dot_layer: usize,
         diameter_mm: f64,
     ) -> Result<FiniteDot, InputError> {
+        FiniteDot::prepare(
+            layers,
+            below,
+            index,
+            dot_layer,
+            diameter_mm,
+            CorrectionSource::Builtin,
+        )
+    }
+
+    /// As [`FiniteDot::new`] with the Monte Carlo's correction traced here
+    /// ([`dot_exact::trace`], `photons` per traced band and level from `seed`) whether or not
+    /// the embedded tables hold this medium: seconds to minutes.
+    ///
+    /// # Errors
+    /// As [`FiniteDot::new`]; `photons` out of range.
+    pub fn traced(
+        layers: &[Vec<Layer>],
+        below: Below,
+        index: f64,
+        dot_layer: usize,
+        diameter_mm: f64,
+        photons: u64,
+        seed: u64,
+    ) -> Result<FiniteDot, InputError> {
+        FiniteDot::prepare(
+            layers,
+            below,
+            index,
+            dot_layer,
+            diameter_mm,
+            CorrectionSource::Trace(photons, seed),
+        )
+    }
+
+    /// As [`FiniteDot::new`] without the Monte Carlo's correction ([`Correction`]): the ring
+    /// chain alone, for a geometry calibrated against the Monte Carlo through the chain (the
+    /// hair shaft's strip, [`crate::hair::FollicleGeometry`]).
+    ///
+    /// # Errors
+    /// As [`FiniteDot::new`].
+    pub fn chain_only(
+        layers: &[Vec<Layer>],
+        below: Below,
+        index: f64,
+        dot_layer: usize,
+        diameter_mm: f64,
+    ) -> Result<FiniteDot, InputError> {
+        FiniteDot::prepare(
+            layers,
+            below,
+            index,
+            dot_layer,
+            diameter_mm,
+            CorrectionSource::None,
+        )
+    }
+
+    fn prepare(
+        layers: &[Vec<Layer>],
+        below: Below,
+        index: f64,
+        dot_layer: usize,
+        diameter_mm: f64,
+        correction: CorrectionSource,
+    ) -> Result<FiniteDot, InputError> {
         InputError::check_range(
             "dot.diameter_mm",
             diameter_mm,
@@ -916,7 +1035,25 @@ impl FiniteDot<POINTS> {
         )?;
         validate_stacks(layers, below, dot_layer)?;
         let shapes = upper_shapes(layers, dot_layer, index, &kernel_edges());
-        FiniteDot::build(layers, below, index, dot_layer, 0.5 * diameter_mm, shapes)
+        let radius = 0.5 * diameter_mm;
+        let exact =
+            match correction {
+                CorrectionSource::None => None,
+                CorrectionSource::Builtin => dot_exact::builtin(&dot_exact::key(
+                    layers,
+                    below,
+                    index,
+                    dot_layer,
+                    diameter_mm,
+                )),
+                CorrectionSource::Trace(photons, seed) => Some(std::sync::Arc::new(
+                    dot_exact::trace(layers, below, index, dot_layer, diameter_mm, photons, seed)?,
+                )),
+            };
+        let bands: Vec<usize> = (0..layers.len()).collect();
+        FiniteDot::build(
+            layers, below, index, dot_layer, radius, shapes, &bands, exact,
+        )
     }
 
     /// The same medium and dot with `M` directions per hemisphere, for the bands `bands` (indices
@@ -953,7 +1090,16 @@ impl FiniteDot<POINTS> {
                 message: "one stack per coarse band is needed".into(),
             });
         }
-        FiniteDot::build(layers, below, index, dot_layer, self.radius_mm, shapes)
+        FiniteDot::build(
+            layers,
+            below,
+            index,
+            dot_layer,
+            self.radius_mm,
+            shapes,
+            bands,
+            self.exact.clone(),
+        )
     }
 }
 
@@ -1096,6 +1242,8 @@ impl<const N: usize> FiniteDot<N> {
         dot_layer: usize,
         radius: f64,
         shapes: Vec<(Vec<f64>, Vec<f64>)>,
+        band_index: &[usize],
+        exact: Option<std::sync::Arc<ExactTables>>,
     ) -> Result<FiniteDot<N>, InputError> {
         let rings = Rings::new(radius);
         let q = Quadrature::<N>::new(index)?;
@@ -1115,7 +1263,7 @@ impl<const N: usize> FiniteDot<N> {
         let bands = layers
             .par_iter()
             .enumerate()
-            .map(|(band, stack)| {
+            .map(|(band_no, stack)| {
                 let mut normal = [0.0; N];
                 normal[N - 1] = 1.0;
                 let lambert = q.c;
@@ -1140,7 +1288,7 @@ impl<const N: usize> FiniteDot<N> {
                 let (in_shape, back_shape) = if dot_layer == 0 {
                     (point(), point())
                 } else {
-                    shapes[band].clone()
+                    shapes[band_no].clone()
                 };
                 let deep_shape = lower
                     .first()
@@ -1201,8 +1349,15 @@ impl<const N: usize> FiniteDot<N> {
                     edges: vec![],
                     area: vec![],
                     profile_count,
+                    correction: Correction::default(),
                 };
                 band.attach(&rings, radius, profile_count)?;
+                if let Some(t) = exact
+                    .as_ref()
+                    .and_then(|e| e.bands.get(band_index[band_no]))
+                {
+                    band.correction = band.correct(&t.levels, &stack[dot_layer])?;
+                }
                 Ok(band)
             })
             .collect::<Result<Vec<_>, InputError>>()?;
@@ -1212,7 +1367,13 @@ impl<const N: usize> FiniteDot<N> {
             profile_count,
             bands,
             shapes,
+            exact,
         })
+    }
+
+    /// Whether the chain is corrected by the Monte Carlo's exact tables ([`super::dot_exact`]).
+    pub fn corrected(&self) -> bool {
+        self.exact.is_some()
     }
 
     /// The dot's diameter, mm.
@@ -1611,6 +1772,45 @@ impl<const N: usize> FiniteDotBand<N> {
         (self.r_bare + phi * (s.r_sheet - self.r_bare)).clamp(0.0, 1.0)
     }
 
+    /// The correction of this band from the Monte Carlo's exact values `exact` (per level,
+    /// over [`dot_exact::taus`]; [`super::dot_exact`]) and the chain's own answers for the same
+    /// interiors; `tissue` is the dot's layer.
+    fn correct(&self, exact: &[Vec<f64>], tissue: &Layer) -> Result<Correction, InputError> {
+        let taus = dot_exact::taus();
+        let levels = dot_exact::level_interiors(tissue)
+            .into_iter()
+            .zip(exact)
+            .enumerate()
+            .map(|(level, ((mu_sp, interior), values))| {
+                let table = taus
+                    .iter()
+                    .zip(values)
+                    .map(|(&tau, &value)| {
+                        let dotted = Layer {
+                            mu_a: interior.mu_a + tau / self.thickness_mm,
+                            ..interior
+                        };
+                        let s = self.setup(&dotted)?;
+                        let chain = self.pin(
+                            &s,
+                            self.escape(&s, &self.din_disc, RINGS_INSIDE)?,
+                            self.bare_disc_escape,
+                        );
+                        Ok(if level == 0 {
+                            // The tissue's level holds the share of the sheet's effect, taken
+                            // on adding-doubling's sheet.
+                            value * (s.r_sheet - self.r_bare) - (chain - self.r_bare)
+                        } else {
+                            value - chain
+                        })
+                    })
+                    .collect::<Result<Vec<_>, InputError>>()?;
+                Ok((mu_sp, table))
+            })
+            .collect::<Result<Vec<_>, InputError>>()?;
+        Ok(Correction { levels })
+    }
+
     /// The look of a dot whose interior is `interior` (its thickness is the layer's).
     ///
     /// # Errors
@@ -1631,6 +1831,17 @@ impl<const N: usize> FiniteDotBand<N> {
             self.pin(&s, e, self.bare_escape[j])
         };
         let inside: f64 = self.area[..RINGS_INSIDE].iter().sum();
+        // The Monte Carlo's correction for the dot's absorption, on the rings inside it.
+        let fix = self
+            .correction
+            .at(s.tau, interior.mu_s * (1.0 - interior.g));
+        let pin = |j: usize| {
+            if j < RINGS_INSIDE {
+                (pin(j) + fix).clamp(0.0, 1.0)
+            } else {
+                pin(j)
+            }
+        };
         let mean = (0..RINGS_INSIDE)
             .map(|j| self.area[j] * pin(j))
             .sum::<f64>()
@@ -1657,7 +1868,10 @@ impl<const N: usize> FiniteDotBand<N> {
     pub fn mean(&self, interior: &Layer) -> Result<f64, InputError> {
         let s = self.setup(interior)?;
         let esc = self.escape(&s, &self.din_disc, RINGS_INSIDE)?;
-        Ok(self.pin(&s, esc, self.bare_disc_escape))
+        let fix = self
+            .correction
+            .at(s.tau, interior.mu_s * (1.0 - interior.g));
+        Ok((self.pin(&s, esc, self.bare_disc_escape) + fix).clamp(0.0, 1.0))
     }
 
     /// The chain's escape for a source over the first `k` rings (`din`: [`launch`]): by the

@@ -14,6 +14,7 @@
 //!   paint films and drawdowns (`tinct calibrate`), where it is the right one.
 
 pub mod dot;
+pub mod dot_exact;
 pub mod fit;
 pub mod km;
 pub mod medium;

@@ -723,6 +723,106 @@ pub struct AbsorptionSensitivity {
     pub dot_std_error: f64,
 }
 
+/// The escapes of [`DotMonteCarlo::escape_paths`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscapePaths {
+    /// Per escape: the escaping weight, the path in the cylinder, and the path in each layer,
+    /// mm.
+    records: Vec<f64>,
+    stride: usize,
+    dot_layer: usize,
+    photons: u64,
+}
+
+impl EscapePaths {
+    /// Diffuse reflectance of the bare medium, over the dot (the mean over the disc) with the
+    /// dot's interior absorbing `extra_mu_a_per_mm` more than the tissue (negative: less),
+    /// and with the whole layer so: (bare, dot, sheet).
+    pub fn reflectance(&self, extra_mu_a_per_mm: f64) -> (f64, f64, f64) {
+        let mut sum = [0.0; 3];
+        for r in self.records.chunks_exact(self.stride) {
+            let (w, d, l) = (r[0], r[1], r[2 + self.dot_layer]);
+            sum[0] += w;
+            sum[1] += w * (-extra_mu_a_per_mm * d).exp();
+            sum[2] += w * (-extra_mu_a_per_mm * l).exp();
+        }
+        let n = self.photons as f64;
+        (sum[0] / n, sum[1] / n, sum[2] / n)
+    }
+
+    /// The same paths in a medium whose layers absorb `extra_mu_a_per_mm[i]` more (per layer),
+    /// scattering as before: each weight times exp(-sum of extra mu_a L).
+    pub fn reweighted(&self, extra_mu_a_per_mm: &[f64]) -> EscapePaths {
+        let mut out = self.clone();
+        for r in out.records.chunks_exact_mut(self.stride) {
+            r[0] *= (-self.extra_optical_depth(extra_mu_a_per_mm, r)).exp();
+        }
+        out
+    }
+
+    fn extra_optical_depth(&self, extra_mu_a_per_mm: &[f64], record: &[f64]) -> f64 {
+        extra_mu_a_per_mm
+            .iter()
+            .zip(&record[2..])
+            .map(|(m, l)| m * l)
+            .sum()
+    }
+
+    /// [`EscapePaths::reflectance`] for each of `dot_extra_mu_a_per_mm` at once, with the
+    /// layers absorbing `layers_extra_mu_a_per_mm` more as in [`EscapePaths::reweighted`]. The
+    /// paths are pooled in bins of [`PATH_BINS_PER_DECADE`] a decade of length from
+    /// [`PATH_BIN_MIN_MM`] (and one bin below it, nearly all nil paths), each bin taken at its
+    /// weighted mean length: over a bin's 6 % spread of lengths the exponential's curvature is
+    /// a second-order effect.
+    pub fn reflectances(
+        &self,
+        layers_extra_mu_a_per_mm: &[f64],
+        dot_extra_mu_a_per_mm: &[f64],
+    ) -> Vec<(f64, f64, f64)> {
+        let bins = PATH_BINS;
+        let bin_of = |l: f64| {
+            if l < PATH_BIN_MIN_MM {
+                0
+            } else {
+                (1 + ((l / PATH_BIN_MIN_MM).log10() * PATH_BINS_PER_DECADE as f64) as usize)
+                    .min(bins - 1)
+            }
+        };
+        // Per bin: weight, weight times length; for the cylinder's path and the layer's.
+        let mut dot = vec![[0.0; 2]; bins];
+        let mut layer = vec![[0.0; 2]; bins];
+        let mut bare = 0.0;
+        for r in self.records.chunks_exact(self.stride) {
+            let w = r[0] * (-self.extra_optical_depth(layers_extra_mu_a_per_mm, r)).exp();
+            let (d, l) = (r[1], r[2 + self.dot_layer]);
+            bare += w;
+            let bd = &mut dot[bin_of(d)];
+            bd[0] += w;
+            bd[1] += w * d;
+            let bl = &mut layer[bin_of(l)];
+            bl[0] += w;
+            bl[1] += w * l;
+        }
+        let n = self.photons as f64;
+        let sum = |bins: &[[f64; 2]], mu: f64| -> f64 {
+            bins.iter()
+                .filter(|b| b[0] > 0.0)
+                .map(|b| b[0] * (-mu * b[1] / b[0]).exp())
+                .sum()
+        };
+        dot_extra_mu_a_per_mm
+            .iter()
+            .map(|&mu| (bare / n, sum(&dot, mu) / n, sum(&layer, mu) / n))
+            .collect()
+    }
+}
+
+/// Bins of [`EscapePaths::reflectances`]: nil, then a decade's [`PATH_BINS_PER_DECADE`]
+/// from [`PATH_BIN_MIN_MM`] over six decades (to 100 m, past any path a weight survives).
+pub const PATH_BIN_MIN_MM: f64 = 1e-4;
+pub const PATH_BINS_PER_DECADE: usize = 40;
+const PATH_BINS: usize = 2 + 6 * PATH_BINS_PER_DECADE;
+
 impl AbsorptionSensitivity {
     /// The share of the sheet's effect a faint dot keeps: the exact limit, for a dot that only
     /// absorbs a little more than the tissue, of the finite-dot share Phi (see
@@ -771,7 +871,16 @@ impl DotMonteCarlo {
                 for _ in c * CHUNK..((c + 1) * CHUNK).min(photons) {
                     let r = a * rng.uniform().sqrt();
                     let phi = std::f64::consts::TAU * rng.uniform();
-                    let [dot, layer] = self.paths_to_escape(r * phi.cos(), r * phi.sin(), &mut rng);
+                    let (mut dot, mut layer) = (0.0, 0.0);
+                    self.paths_to_escape(
+                        r * phi.cos(),
+                        r * phi.sin(),
+                        &mut rng,
+                        &mut |w, d, l, _| {
+                            dot += w * d;
+                            layer += w * l;
+                        },
+                    );
                     acc[0] += dot;
                     acc[1] += layer;
                     acc[2] += dot * dot;
@@ -791,10 +900,65 @@ impl DotMonteCarlo {
         })
     }
 
+    /// Every escape of light launched over the disc through the bare medium (as for
+    /// [`DotMonteCarlo::absorption_sensitivity`]): its weight and the paths it spent in the
+    /// cylinder and in the dot's layer before escaping. A dot that differs from the tissue only
+    /// in absorption changes a path's weight by exp(-mu_a L) and nothing else, so these give
+    /// the mean over such a dot, and the sheet, for every extra absorption at once, exactly
+    /// ([`EscapePaths::reflectance`]).
+    ///
+    /// # Errors
+    /// `photons` not in 1..=[`MAX_PHOTONS`]; a strip or a pattern.
+    pub fn escape_paths(&self, photons: u64, seed: u64) -> Result<EscapePaths, InputError> {
+        check_photons(photons)?;
+        if self.strip || self.period_mm.is_finite() || !self.radius_mm.is_finite() {
+            return Err(InputError::Invalid {
+                field: "dot".into(),
+                message: "escape paths are for one finite cylinder".into(),
+            });
+        }
+        let a = self.radius_mm;
+        let chunks = photons.div_ceil(CHUNK);
+        let parts: Vec<Vec<f64>> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut rng = Rng::new(seed, c);
+                let mut out = vec![];
+                for _ in c * CHUNK..((c + 1) * CHUNK).min(photons) {
+                    let r = a * rng.uniform().sqrt();
+                    let phi = std::f64::consts::TAU * rng.uniform();
+                    self.paths_to_escape(
+                        r * phi.cos(),
+                        r * phi.sin(),
+                        &mut rng,
+                        &mut |w, d, _, each| {
+                            out.push(w);
+                            out.push(d);
+                            out.extend_from_slice(each);
+                        },
+                    );
+                }
+                out
+            })
+            .collect();
+        Ok(EscapePaths {
+            records: parts.concat(),
+            stride: 2 + self.layers.len(),
+            dot_layer: self.dot_layer,
+            photons,
+        })
+    }
+
     /// One photon of [`DotMonteCarlo::absorption_sensitivity`] through the bare medium: the
     /// sums over its escapes of the escaping weight times the path spent so far in the
     /// cylinder, and in the whole layer.
-    fn paths_to_escape(&self, x: f64, y: f64, rng: &mut Rng) -> [f64; 2] {
+    fn paths_to_escape(
+        &self,
+        x: f64,
+        y: f64,
+        rng: &mut Rng,
+        on_escape: &mut impl FnMut(f64, f64, f64, &[f64]),
+    ) {
         let n = self.index;
         let k = self.dot_layer;
         let mut p = Photon {
@@ -809,11 +973,11 @@ impl DotMonteCarlo {
             inside: self.contains(x, y),
         };
         let (mut in_dot, mut in_layer) = (0.0, 0.0);
-        let mut out = [0.0; 2];
+        let mut in_each = vec![0.0; self.layers.len()];
         let mut s_left = 0.0;
         let last = self.layers.len() - 1;
         for _ in 0..MAX_EVENTS {
-            let c = self.layers[p.layer];
+            let c = *self.coefficients(self.region(&p));
             let mu_t = c.mu_a + c.mu_s;
             if s_left <= 0.0 {
                 s_left = -rng.uniform_open().ln();
@@ -840,10 +1004,11 @@ impl DotMonteCarlo {
                 }
             }
             if d.is_infinite() && free.is_infinite() {
-                return out;
+                return;
             }
+            let step = free.min(d);
+            in_each[p.layer] += step;
             if p.layer == k {
-                let step = free.min(d);
                 in_layer += step;
                 if p.inside {
                     in_dot += step;
@@ -880,8 +1045,7 @@ impl DotMonteCarlo {
                         if p.layer == 0 {
                             let rf = fresnel_inside(n, p.uz.abs());
                             let escaped = p.w * (1.0 - rf);
-                            out[0] += escaped * in_dot;
-                            out[1] += escaped * in_layer;
+                            on_escape(escaped, in_dot, in_layer, &in_each);
                             p.w *= rf;
                             p.uz = -p.uz;
                         } else {
@@ -894,16 +1058,15 @@ impl DotMonteCarlo {
             }
             if p.w < ROULETTE_WEIGHT {
                 if p.w == 0.0 {
-                    return out;
+                    return;
                 }
                 if rng.uniform() < ROULETTE_CHANCE {
                     p.w /= ROULETTE_CHANCE;
                 } else {
-                    return out;
+                    return;
                 }
             }
         }
-        out
     }
 }
 

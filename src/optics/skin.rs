@@ -760,7 +760,20 @@ impl DotSite {
     ///
     /// # Errors
     /// A diameter outside [`DOT_DIAMETER_RANGE_MM`].
-    pub fn with_dot_diameter(mut self, diameter_mm: f64) -> Result<DotSite, InputError> {
+    pub fn with_dot_diameter(self, diameter_mm: f64) -> Result<DotSite, InputError> {
+        self.with_finite_dot(diameter_mm, true)
+    }
+
+    /// As [`DotSite::with_dot_diameter`] with the finite dot's ring chain alone
+    /// ([`FiniteDot::chain_only`]).
+    ///
+    /// # Errors
+    /// As [`DotSite::with_dot_diameter`].
+    pub fn with_chain_dot_diameter(self, diameter_mm: f64) -> Result<DotSite, InputError> {
+        self.with_finite_dot(diameter_mm, false)
+    }
+
+    fn with_finite_dot(mut self, diameter_mm: f64, corrected: bool) -> Result<DotSite, InputError> {
         let (lo, hi) = DOT_DIAMETER_RANGE_MM;
         InputError::check_range(
             "dot diameter (mm)",
@@ -772,7 +785,11 @@ impl DotSite {
         let bare = (0..GRID_LEN)
             .map(|i| self.layers(&DotPigment::none(), i))
             .collect::<Result<Vec<_>, _>>()?;
-        let model = FiniteDot::new(
+        let model = if corrected {
+            FiniteDot::new
+        } else {
+            FiniteDot::chain_only
+        }(
             &bare,
             Below::SemiInfinite,
             self.index(),
@@ -804,6 +821,12 @@ impl DotSite {
     /// The dot's diameter, mm, when it is finite.
     pub fn dot_diameter_mm(&self) -> Option<f64> {
         self.finite.as_ref().map(|f| f.diameter_mm())
+    }
+
+    /// Whether the finite dot's fast model carries the Monte Carlo's correction
+    /// ([`FiniteDot::corrected`]; false for a sheet, which needs none).
+    pub fn dot_corrected(&self) -> bool {
+        self.finite.as_ref().is_some_and(|f| f.corrected())
     }
 
     /// The prepared finite dot, when it is finite.

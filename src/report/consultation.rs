@@ -836,7 +836,11 @@ impl Page<'_> {
                 "Light in the skin: exact transport through a layered skin model (epidermis \
                  with melanin, papillary and reticular dermis with blood), the dot's finite size \
                  included{}.",
-                if crate::optics::dot::near_surface(p.dot.diameter_mm, p.dot.depth_mm) {
+                if crate::optics::dot::near_surface(
+                    p.dot.diameter_mm,
+                    p.dot.depth_mm,
+                    p.dot.corrected,
+                ) {
                     format!(
                         " by a fast model; {} (tinct match --monte-carlo reads the recipes by it)",
                         crate::optics::dot::NEAR_SURFACE_CAVEAT
