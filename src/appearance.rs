@@ -792,6 +792,11 @@ pub struct DotSpec {
     pub cluster_um: f64,
     #[serde(default = "default_cluster_fill")]
     pub cluster_fill: f64,
+    /// Trace the 3-D Monte Carlo's correction of the finite dot's fast model for this skin and
+    /// dot (about 3 s) instead of using the built-in tables, which hold tinct's own skins at the
+    /// default dot; without them the fast model is its ring chain alone.
+    #[serde(default)]
+    pub trace_dot: bool,
 }
 
 impl Default for DotSpec {
@@ -802,6 +807,7 @@ impl Default for DotSpec {
             dot_diameter_mm: default_diameter(),
             cluster_um: default_cluster_um(),
             cluster_fill: default_cluster_fill(),
+            trace_dot: false,
         }
     }
 }
@@ -820,10 +826,18 @@ impl DotSpec {
     /// # Errors
     /// A depth, thickness, diameter or packaging out of range.
     pub fn site(&self, skin: &SkinOptics) -> Result<DotSite, InputError> {
+        if self.trace_dot && self.dot_diameter_mm.is_none() {
+            return Err(InputError::Invalid {
+                field: "trace-dot".into(),
+                message: "an infinite sheet needs no finite-dot correction; give a dot diameter"
+                    .into(),
+            });
+        }
         let site = skin
             .site(self.depth_mm, self.thickness_mm)?
             .with_packaging(self.packaging())?;
         match self.dot_diameter_mm {
+            Some(d) if self.trace_dot => site.with_traced_dot_diameter(d),
             Some(d) => site.with_dot_diameter(d),
             None => Ok(site),
         }
@@ -1044,8 +1058,13 @@ pub fn appear_job(
     }
     let skin = req.skin.resolve(table)?;
     let packaging = req.dot.packaging();
+    if req.dot.trace_dot && diameter.is_none() {
+        // (DotSpec::site's own message.)
+        req.dot.site(&skin.optics)?;
+    }
     let site = DotSpec {
         dot_diameter_mm: None,
+        trace_dot: false,
         ..req.dot
     }
     .site(&skin.optics)?;
@@ -1068,7 +1087,13 @@ pub fn appear_job(
                 }
                 (None, None) => None,
             };
-            let look = finite_look(&skin.optics, &site, &components, d, spacing, table)?;
+            // With trace_dot, the finite dot traced here; else finite_look prepares it.
+            let finite_site = if req.dot.trace_dot {
+                site.clone().with_traced_dot_diameter(d)?
+            } else {
+                site.clone()
+            };
+            let look = finite_look(&skin.optics, &finite_site, &components, d, spacing, table)?;
             let monte_carlo = if req.monte_carlo {
                 Some(monte_carlo_look(
                     &skin.optics,

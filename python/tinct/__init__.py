@@ -135,7 +135,9 @@ def appear(request=None, *, catalog=(), **fields):
     ``"lab(62 11 17)"``, or ``{"wavelengths_nm": [...], "reflectance": [...]}``),
     ``pigments`` (``{"carbon-black": 1.0}``, healed loads in g/m^2, or a list of
     ``{"pigment", "load_g_m2"}``), ``dilutions`` (``{"carbon-black": "1:6"}``), ``depth_mm``,
-    ``thickness_mm``, ``dot_diameter_mm`` (``None`` for an infinite sheet), ``cluster_um``,
+    ``thickness_mm``, ``dot_diameter_mm`` (``None`` for an infinite sheet), ``trace_dot``
+    (trace the Monte Carlo's correction of the fast finite-dot model for this skin and dot,
+    about 3 s; built in for the Fitzpatrick presets at the default dot), ``cluster_um``,
     ``cluster_fill``, ``spacing_mm`` or ``coverage``, ``skin_tolerance``, ``skin_specular``,
     ``illuminant`` and ``observer``, and ``monte_carlo=True`` (with ``photons`` and ``seed``)
     to solve the finite dot by the 3-D Monte Carlo as well (``r["finite"]["monte_carlo"]``,
@@ -185,7 +187,7 @@ def match(request=None, *, catalog=(), **fields):
     ``intent`` (``"follicle"``, ``"shading"`` with ``coverage``, ``"scar"`` with
     ``scar_skin``), or ``target`` (a colour); ``pigments`` (ids; default the whole catalog),
     ``kit`` (a kit file), ``max_pigments``, ``parts``; the dot (``depth_mm``,
-    ``thickness_mm``, ``dot_diameter_mm``, ``cluster_um``, ``cluster_fill``);
+    ``thickness_mm``, ``dot_diameter_mm``, ``trace_dot``, ``cluster_um``, ``cluster_fill``);
     ``illuminants`` (the first primary), ``observer``, ``top``, ``tolerance``; ``years``,
     ``exposure``, ``lightfastness`` (``{id: grade}``) and ``rank`` (``"closest"`` or
     ``"durable"``) to fade the recipes; ``monte_carlo=True`` (with ``photons``, default 5000,

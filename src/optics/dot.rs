@@ -663,9 +663,9 @@ pub struct FiniteDot<const N: usize = POINTS> {
     exact: Option<std::sync::Arc<ExactTables>>,
 }
 
-/// Where a finite dot's correction comes from.
-#[derive(Debug, Clone, Copy)]
-enum CorrectionSource {
+/// Where a finite dot's correction comes from ([`FiniteDot::with_correction`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionSource {
     /// None: the chain alone.
     None,
     /// The embedded tables, when they hold the medium and dot.
@@ -1016,6 +1016,21 @@ impl FiniteDot<POINTS> {
             diameter_mm,
             CorrectionSource::None,
         )
+    }
+
+    /// As [`FiniteDot::new`] with the correction from `source`.
+    ///
+    /// # Errors
+    /// As [`FiniteDot::new`]; photons out of range when tracing.
+    pub fn with_correction(
+        layers: &[Vec<Layer>],
+        below: Below,
+        index: f64,
+        dot_layer: usize,
+        diameter_mm: f64,
+        source: CorrectionSource,
+    ) -> Result<FiniteDot, InputError> {
+        FiniteDot::prepare(layers, below, index, dot_layer, diameter_mm, source)
     }
 
     fn prepare(
