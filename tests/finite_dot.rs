@@ -453,14 +453,15 @@ fn appear_checks_the_finite_dot_by_the_monte_carlo() {
     assert_eq!((m.photons, m.seed), (3000, 5));
     assert!(m.std_error.iter().all(|&e| e > 0.0 && e < 0.02));
     assert!(m.close_up_lab_std_error.iter().all(|&e| e > 0.0 && e < 1.0));
-    // The fast model and the reference agree to a few dE00 for this faint dot at the junction
-    // (the fast model's known error, src/optics/dot.rs) and the reference is lighter.
+    // The fast model, corrected by the built-in Monte Carlo tables for this skin and dot,
+    // agrees with the reference within the reference's noise at 3000 photons (the chain alone
+    // read this faint dot at the junction about 2 L* darker).
+    assert!(f.look.corrected);
     assert!(
-        m.fast_delta_e > 0.0 && m.fast_delta_e < 6.0,
+        m.fast_delta_e > 0.0 && m.fast_delta_e < 1.0,
         "{}",
         m.fast_delta_e
     );
-    assert!(m.close_up.lab[0] > f.look.close_up.lab[0]);
     assert!(m.close_up_contrast_delta_e > 1.0);
 
     // The binary: text and JSON, the same seed the same answer, a pattern from afar.
@@ -602,21 +603,42 @@ fn appear_draws_the_finite_dot_with_its_profile_and_a_patch() {
 #[test]
 #[ignore = "a 100-second survey; run by hand when the fast model changes"]
 fn fast_model_grid() {
-    let mut by_depth: Vec<(f64, Vec<f64>)> = vec![(0.0, vec![]), (0.05, vec![]), (0.3, vec![])];
-    println!("skin depth pigment load band diameter fast mc std_error diff");
+    // The chain alone, and corrected by Monte Carlo tables traced for each site
+    // (FiniteDot::traced, 20,000 photons a level; the built-in tables use more), against the
+    // Monte Carlo at 40,000 photons.
+    let mut by_depth: Vec<(f64, Vec<f64>, Vec<f64>)> = vec![
+        (0.0, vec![], vec![]),
+        (0.05, vec![], vec![]),
+        (0.3, vec![], vec![]),
+    ];
+    println!(
+        "skin depth pigment load band diameter fast corrected mc std_error diff diff_corrected"
+    );
     for skin in ["I", "III", "V"] {
         for (di, depth) in [0.0, 0.05, 0.3].into_iter().enumerate() {
-            for (pigment, load) in [
-                ("carbon-black", 5.0),
-                ("carbon-black", 0.3),
-                ("carbon-black", 0.1),
-                ("iron-oxide-red", 3.0),
-                ("titanium-dioxide", 3.0),
-            ] {
-                for band in [9, 19, 29] {
-                    let (bare, k, interior) = column(skin, depth, pigment, load, band);
-                    for d in [0.25, 0.5, 1.0] {
+            for band in [9, 19, 29] {
+                for d in [0.25, 0.5, 1.0] {
+                    let (bare, k, _) = column(skin, depth, "carbon-black", 1.0, band);
+                    let traced = FiniteDot::traced(
+                        &[bare.clone()],
+                        Below::SemiInfinite,
+                        1.4,
+                        k,
+                        d,
+                        20_000,
+                        tinct::optics::dot_exact::SEED,
+                    )
+                    .unwrap();
+                    for (pigment, load) in [
+                        ("carbon-black", 5.0),
+                        ("carbon-black", 0.3),
+                        ("carbon-black", 0.1),
+                        ("iron-oxide-red", 3.0),
+                        ("titanium-dioxide", 3.0),
+                    ] {
+                        let (_, _, interior) = column(skin, depth, pigment, load, band);
                         let f = fast(&bare, k, &interior, d).mean;
+                        let c = traced.bands()[0].mean(&interior).unwrap();
                         let mc = DotMonteCarlo::new(
                             &bare,
                             Below::SemiInfinite,
@@ -629,24 +651,29 @@ fn fast_model_grid() {
                         .run(40_000, 11)
                         .unwrap();
                         println!(
-                            "{skin} {depth} {pigment} {load} {band} {d} {f:.4} {:.4} {:.4} {:+.4}",
+                            "{skin} {depth} {pigment} {load} {band} {d} {f:.4} {c:.4} {:.4} {:.4} {:+.4} {:+.4}",
                             mc.mean,
                             mc.std_error,
-                            f - mc.mean
+                            f - mc.mean,
+                            c - mc.mean
                         );
                         by_depth[di].1.push(f - mc.mean);
+                        by_depth[di].2.push(c - mc.mean);
                     }
                 }
             }
         }
     }
-    for (depth, errs) in &by_depth {
-        let rms = (errs.iter().map(|e| e * e).sum::<f64>() / errs.len() as f64).sqrt();
-        let worst = errs.iter().fold(0.0f64, |m, e| m.max(e.abs()));
-        println!(
-            "depth {depth} mm: {} cases, RMS {rms:.4}, largest {worst:.4}",
-            errs.len()
-        );
+    for (depth, chain, corrected) in &by_depth {
+        for (name, errs) in [("chain", chain), ("corrected", corrected)] {
+            let rms = (errs.iter().map(|e| e * e).sum::<f64>() / errs.len() as f64).sqrt();
+            let worst = errs.iter().fold(0.0f64, |m, e| m.max(e.abs()));
+            let within = errs.iter().filter(|e| e.abs() <= 0.006).count();
+            println!(
+                "depth {depth} mm, {name}: {} cases, RMS {rms:.4}, largest {worst:.4}, {within} within 0.006",
+                errs.len()
+            );
+        }
     }
 }
 
@@ -937,4 +964,142 @@ fn round_floats(text: &str) -> String {
     }
     flush(&mut num, &mut out);
     out
+}
+
+#[test]
+fn builtin_dot_tables_are_current() {
+    // Every built-in skin at the default dot finds its Monte Carlo tables; when the skin model
+    // changes under them this fails: run regenerate_builtin_dot_tables. Another depth or size
+    // does not find them, and a traced site has its own.
+    use tinct::appearance::DotSpec;
+    for t in ["I", "II", "III", "IV", "V", "VI"] {
+        let skin = SkinOptics::new(SkinParams::fitzpatrick(t).unwrap()).unwrap();
+        let site = DotSpec::default().site(&skin).unwrap();
+        assert!(
+            site.dot_corrected(),
+            "fitzpatrick:{t} has no built-in dot tables: run regenerate_builtin_dot_tables"
+        );
+    }
+    let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
+    for spec in [
+        DotSpec {
+            depth_mm: 0.05,
+            ..DotSpec::default()
+        },
+        DotSpec {
+            dot_diameter_mm: Some(0.3),
+            ..DotSpec::default()
+        },
+    ] {
+        assert!(!spec.site(&skin).unwrap().dot_corrected(), "{spec:?}");
+    }
+    let sheet = DotSpec {
+        dot_diameter_mm: None,
+        ..DotSpec::default()
+    };
+    assert!(!sheet.site(&skin).unwrap().dot_corrected());
+}
+
+/// The default site of a built-in skin at one band: its corrected fast model's mean over the
+/// dot for `pigment` at `load` (spread evenly), and the Monte Carlo's with its standard error.
+fn corrected_and_monte_carlo(
+    skin: &str,
+    pigment: &str,
+    load: f64,
+    band: usize,
+    photons: u64,
+) -> (f64, f64, f64) {
+    let optics = SkinOptics::new(SkinParams::fitzpatrick(skin).unwrap()).unwrap();
+    let site = tinct::appearance::DotSpec::default()
+        .site(&optics)
+        .unwrap()
+        .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
+        .unwrap();
+    assert!(site.dot_corrected());
+    let p = Catalog::builtin().get(pigment).unwrap();
+    let pig = pigment_optics(&[Component {
+        pigment: p,
+        load_g_m2: load,
+    }])
+    .unwrap();
+    let k = site.dot_index();
+    let interior = site.layers(&pig, band).unwrap()[k];
+    let bare = site.layers(&DotPigment::none(), band).unwrap();
+    let model = site.finite_dot().unwrap();
+    let fast = model.bands()[band].mean(&interior).unwrap();
+    let mc = DotMonteCarlo::new(
+        &bare,
+        Below::SemiInfinite,
+        site.index(),
+        k,
+        0.5 * model.diameter_mm(),
+        interior,
+    )
+    .unwrap()
+    .run(photons, 3)
+    .unwrap();
+    (fast, mc.mean, mc.std_error)
+}
+
+#[test]
+fn corrected_fast_model_agrees_with_the_monte_carlo_at_the_default_dot() {
+    // Issue 12's acceptance where the chain alone misses it: right under the epidermis, for a
+    // 0.25 mm dot. The built-in skins' corrected model against a Monte Carlo run here (another
+    // seed and photon count than the tables'), faint to opaque, absorbing and scattering.
+    let mut worst: f64 = 0.0;
+    for (skin, pigment, load, band) in [
+        ("I", "carbon-black", 0.1, 29),
+        ("I", "carbon-black", 0.3, 19),
+        ("I", "iron-oxide-red", 3.0, 29),
+        ("III", "carbon-black", 5.0, 9),
+        ("III", "iron-oxide-red", 1.0, 29),
+        ("III", "titanium-dioxide", 3.0, 19),
+        ("V", "carbon-black", 0.3, 29),
+    ] {
+        let (fast, mc, se) = corrected_and_monte_carlo(skin, pigment, load, band, 20_000);
+        let err = (fast - mc).abs();
+        worst = worst.max(err);
+        assert!(
+            err < 0.006 + 3.0 * se,
+            "{skin} {pigment}:{load} band {band}: fast {fast} MC {mc} +- {se}"
+        );
+    }
+    assert!(worst > 0.0);
+}
+
+#[test]
+fn a_traced_dot_corrects_the_chain_for_any_skin() {
+    // `--trace-dot` traces the tables for a skin the built-in ones do not hold: a measured
+    // colour. The close-up moves from the chain's toward the Monte Carlo's, and the JSON says
+    // which it is; a sheet with --trace-dot is refused.
+    let look = |extra: &[&str]| {
+        let v = json_of(
+            tinct()
+                .args(["appear", "--skin", "lab(62 11 17)", "--dilution"])
+                .args(["carbon-black:1:3", "--json"])
+                .args(extra),
+        );
+        (
+            v["finite"]["close_up"]["lab"][0].as_f64().unwrap(),
+            v["finite"]["corrected"].as_bool().unwrap(),
+        )
+    };
+    let (chain, c0) = look(&[]);
+    let (traced, c1) = look(&["--trace-dot"]);
+    assert!(!c0 && c1);
+    // Measured 2026-12-01: the chain 49.9, traced 51.5, the Monte Carlo 51.7 (20,000 photons).
+    assert!(traced > chain + 1.0, "chain {chain}, traced {traced}");
+    fails_with(
+        tinct().args([
+            "appear",
+            "--skin",
+            "lab(62 11 17)",
+            "--dilution",
+            "carbon-black:1:3",
+            "--dot-diameter",
+            "sheet",
+            "--trace-dot",
+        ]),
+        "trace-dot",
+    );
 }

@@ -508,6 +508,7 @@ mod tests {
             depth: DEFAULT_DEPTH.into(),
             thickness: DEFAULT_THICKNESS.into(),
             dot_diameter: DEFAULT_DIAMETER.into(),
+            trace_dot: false,
         };
         assert_eq!(
             d.depth_and_thickness().unwrap(),

@@ -834,8 +834,8 @@ impl AbsorptionSensitivity {
 
 impl DotMonteCarlo {
     /// How the mean over the dot responds to a little absorption in the dot, to first order:
-    /// the perturbation Monte Carlo of the bare medium (the interior is ignored: the dot's
-    /// layer is tissue throughout). Photons are launched normally and uniformly over the disc
+    /// the perturbation Monte Carlo of the medium with the dot's interior as given (give the
+    /// layer's own tissue for the bare medium, as the layer column assumes). Photons are launched normally and uniformly over the disc
     /// as in [`DotMonteCarlo::run`]; each weight that escapes is multiplied by the path it
     /// spent in the dot's cylinder before escaping (the derivative of the path's likelihood,
     /// exp(-mu_a L), with respect to mu_a), and by the path it spent anywhere in the dot's
@@ -1292,6 +1292,82 @@ mod tests {
             Layer::new(0.05, 12.0, 0.8, 0.1),
             Layer::new(0.05, 12.0, 0.8, f64::INFINITY),
         ]
+    }
+
+    #[test]
+    fn escape_paths_are_every_absorbing_dot_at_once() {
+        // Reweighting one run's escapes by exp(-extra mu_a L) is a dot absorbing that much more
+        // (direct runs with such a dot agree within their errors), the layer's paths the
+        // sheet (adding-doubling), the binned sums the plain ones, and a dot traced with its own
+        // scattering keeps it.
+        let layers = skin_like();
+        let k = 1;
+        let q = Quadrature::<DEFAULT_POINTS>::new(1.4).unwrap();
+        let traced = |interior: Layer| {
+            DotMonteCarlo::new(&layers, Below::SemiInfinite, 1.4, k, 0.125, interior)
+                .unwrap()
+                .escape_paths(20_000, 9)
+                .unwrap()
+        };
+        for scattering in [layers[k].mu_s, 80.0] {
+            let base = Layer {
+                mu_s: scattering,
+                ..layers[k]
+            };
+            let paths = traced(base);
+            for extra in [0.0, 3.0, 30.0, 300.0] {
+                let (bare, dot, sheet) = paths.reflectance(extra);
+                let interior = Layer {
+                    mu_a: base.mu_a + extra,
+                    ..base
+                };
+                let direct =
+                    DotMonteCarlo::new(&layers, Below::SemiInfinite, 1.4, k, 0.125, interior)
+                        .unwrap()
+                        .run(20_000, 4)
+                        .unwrap();
+                assert!(
+                    (dot - direct.mean).abs() < 5.0 * direct.std_error + 1e-3,
+                    "mu_s {scattering}, +{extra}: {dot} vs {} +- {}",
+                    direct.mean,
+                    direct.std_error
+                );
+                let binned = paths.reflectances(&[0.0; 4], &[extra])[0];
+                assert!((binned.0 - bare).abs() < 1e-12);
+                assert!((binned.1 - dot).abs() < 2e-4 && (binned.2 - sheet).abs() < 2e-4);
+                if scattering == layers[k].mu_s {
+                    let mut l = layers.clone();
+                    l[k].mu_a += extra;
+                    let ad = solve(&q, &l, Below::SemiInfinite)
+                        .unwrap()
+                        .reflectance_diffuse;
+                    assert!(
+                        (sheet - ad).abs() < 0.01,
+                        "+{extra}: sheet {sheet} vs AD {ad}"
+                    );
+                }
+            }
+        }
+        // More absorption in a layer: the same as tracing that medium, within the noise.
+        let paths = traced(layers[k]);
+        let (_, dot, _) = paths.reflectances(&[0.5, 0.0, 0.0, 0.0], &[10.0])[0];
+        let mut darker = layers.clone();
+        darker[0].mu_a += 0.5;
+        let direct = DotMonteCarlo::new(
+            &darker,
+            Below::SemiInfinite,
+            1.4,
+            k,
+            0.125,
+            Layer {
+                mu_a: layers[k].mu_a + 10.0,
+                ..layers[k]
+            },
+        )
+        .unwrap()
+        .run(20_000, 4)
+        .unwrap();
+        assert!((dot - direct.mean).abs() < 5.0 * direct.std_error + 1e-3);
     }
 
     #[test]
