@@ -70,7 +70,7 @@ pub fn epidermal_turnover_days(age_years: f64) -> f64 {
 /// median of 4.5.
 /// The rate is set so that tinct's reference client reaches the touch-up tolerance (2 dE00 from
 /// the freshly healed look) after 4.5 years: Fitzpatrick II, black hair, the main job's recipe
-/// (9 carbon black + 1 iron oxide red, undiluted, a 0.25 mm dot at the top of the papillary
+/// (carbon black undiluted, a 0.25 mm dot at the top of the papillary
 /// dermis), the `mixed` sun profile, the catalog's Blue Wool grades, age 35. The test
 /// `clearance_default_is_calibrated_to_practice` (tests/fading.rs) re-derives it. Replace it with
 /// a client's own series: `tinct fit` estimates the rate (k2 of `biexp`).
