@@ -425,6 +425,27 @@ fn bench_finite_dot(c: &mut Criterion) {
     g.bench_function("fast_preparation_43_bands", |b| {
         b.iter(|| FiniteDot::new(black_box(&per_band), below, medium.index, k, 0.25).unwrap())
     });
+    // The same preparation for a built-in skin at the default dot, which also turns the Monte
+    // Carlo's embedded tables into the chain's correction (src/optics/dot_exact.rs), against
+    // the chain alone on the same medium.
+    {
+        use tinct::optics::skin::{DotPigment, SkinOptics, SkinParams};
+        let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
+        let site = skin.site(0.0, 0.1).unwrap();
+        let layers: Vec<_> = (0..tinct::spectrum::GRID_LEN)
+            .map(|i| site.layers(&DotPigment::none(), i).unwrap())
+            .collect();
+        let (index, k) = (site.index(), site.dot_index());
+        assert!(FiniteDot::new(&layers, below, index, k, 0.25)
+            .unwrap()
+            .corrected());
+        g.bench_function("fast_preparation_43_bands_type_iii_corrected", |b| {
+            b.iter(|| FiniteDot::new(black_box(&layers), below, index, k, 0.25).unwrap())
+        });
+        g.bench_function("fast_preparation_43_bands_type_iii_chain_alone", |b| {
+            b.iter(|| FiniteDot::chain_only(black_box(&layers), below, index, k, 0.25).unwrap())
+        });
+    }
     g.bench_function("optics_with_dot_fast_43_bands", |b| {
         b.iter(|| medium.solve_dot(DotMethod::Fast).unwrap())
     });

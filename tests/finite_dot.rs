@@ -620,7 +620,7 @@ fn fast_model_grid() {
                 for d in [0.25, 0.5, 1.0] {
                     let (bare, k, _) = column(skin, depth, "carbon-black", 1.0, band);
                     let traced = FiniteDot::traced(
-                        &[bare.clone()],
+                        std::slice::from_ref(&bare),
                         Below::SemiInfinite,
                         1.4,
                         k,

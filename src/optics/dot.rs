@@ -687,6 +687,14 @@ pub struct FiniteDot<const N: usize = POINTS> {
     exact: Option<std::sync::Arc<ExactTables>>,
 }
 
+/// What a model's bands share that was prepared before them: the kernel shapes above the dot
+/// per band, each band's index on the full grid, and the Monte Carlo's tables (full grid).
+struct Prepared {
+    shapes: Vec<(Vec<f64>, Vec<f64>)>,
+    band_index: Vec<usize>,
+    exact: Option<std::sync::Arc<ExactTables>>,
+}
+
 /// Where a finite dot's correction comes from ([`FiniteDot::with_correction`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CorrectionSource {
@@ -1091,7 +1099,16 @@ impl FiniteDot<POINTS> {
             };
         let bands: Vec<usize> = (0..layers.len()).collect();
         FiniteDot::build(
-            layers, below, index, dot_layer, radius, shapes, &bands, exact,
+            layers,
+            below,
+            index,
+            dot_layer,
+            radius,
+            Prepared {
+                shapes,
+                band_index: bands,
+                exact,
+            },
         )
     }
 
@@ -1135,9 +1152,11 @@ impl FiniteDot<POINTS> {
             index,
             dot_layer,
             self.radius_mm,
-            shapes,
-            bands,
-            self.exact.clone(),
+            Prepared {
+                shapes,
+                band_index: bands.to_vec(),
+                exact: self.exact.clone(),
+            },
         )
     }
 }
@@ -1280,10 +1299,13 @@ impl<const N: usize> FiniteDot<N> {
         index: f64,
         dot_layer: usize,
         radius: f64,
-        shapes: Vec<(Vec<f64>, Vec<f64>)>,
-        band_index: &[usize],
-        exact: Option<std::sync::Arc<ExactTables>>,
+        prepared: Prepared,
     ) -> Result<FiniteDot<N>, InputError> {
+        let Prepared {
+            shapes,
+            band_index,
+            exact,
+        } = prepared;
         let rings = Rings::new(radius);
         let q = Quadrature::<N>::new(index)?;
         let ke = kernel_edges();
