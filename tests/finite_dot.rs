@@ -4,7 +4,7 @@
 
 use crate::common::{fails_with, json_of, tinct};
 use tinct::appearance::{pigment_optics, Component};
-use tinct::optics::dot::FiniteDot;
+use tinct::optics::dot::{CorrectionSource, FiniteDot};
 use tinct::optics::montecarlo::DotMonteCarlo;
 use tinct::optics::skin::{DotPigment, SkinOptics, SkinParams};
 use tinct::optics::transport::{solve, Below, Layer, Quadrature, DEFAULT_POINTS};
@@ -604,7 +604,7 @@ fn appear_draws_the_finite_dot_with_its_profile_and_a_patch() {
 #[ignore = "a 100-second survey; run by hand when the fast model changes"]
 fn fast_model_grid() {
     // The chain alone, and corrected by Monte Carlo tables traced for each site
-    // (FiniteDot::traced, 20,000 photons a level; the built-in tables use more), against the
+    // (CorrectionSource::Trace, 20,000 photons a level; the built-in tables use more), against the
     // Monte Carlo at 40,000 photons.
     let mut by_depth: Vec<(f64, Vec<f64>, Vec<f64>)> = vec![
         (0.0, vec![], vec![]),
@@ -619,14 +619,13 @@ fn fast_model_grid() {
             for band in [9, 19, 29] {
                 for d in [0.25, 0.5, 1.0] {
                     let (bare, k, _) = column(skin, depth, "carbon-black", 1.0, band);
-                    let traced = FiniteDot::traced(
+                    let traced = FiniteDot::with_correction(
                         std::slice::from_ref(&bare),
                         Below::SemiInfinite,
                         1.4,
                         k,
                         d,
-                        20_000,
-                        tinct::optics::dot_exact::SEED,
+                        CorrectionSource::Trace(20_000, tinct::optics::dot_exact::SEED),
                     )
                     .unwrap();
                     for (pigment, load) in [

@@ -85,7 +85,7 @@
 //! in log optical depth and, between the scattering levels, in log mu_s' ([`Correction`]),
 //! and added to the mean over the dot and to the profile inside it. The tables cost seconds to
 //! trace, so they are built in for tinct's own skins at the default dot and found by a hash of
-//! the whole medium; [`FiniteDot::traced`] traces them for any other. Without them
+//! the whole medium; [`FiniteDot::with_correction`] traces them for any other. Without them
 //! [`FiniteDot::corrected`] is false and the model is the chain alone. A pattern's looks and the
 //! profile beside the dot are the chain's alone.
 //!
@@ -980,7 +980,8 @@ fn lambert_dirs() -> Vec<(f64, f64)> {
 impl FiniteDot<POINTS> {
     /// Prepares a medium with a dot of `diameter_mm` in layer `dot_layer` (0-based), one stack
     /// per band (`layers[band]`, top first, the dot's layer holding the tissue around the dot),
-    /// under air with `index` inside, `below` the last layer.
+    /// under air with `index` inside, `below` the last layer; corrected by the Monte Carlo's
+    /// tables when the embedded ones hold this medium and dot ([`FiniteDot::corrected`]).
     ///
     /// # Errors
     /// An invalid stack, a dot layer out of range or infinitely thick, a diameter not in
@@ -992,38 +993,13 @@ impl FiniteDot<POINTS> {
         dot_layer: usize,
         diameter_mm: f64,
     ) -> Result<FiniteDot, InputError> {
-        FiniteDot::prepare(
+        FiniteDot::with_correction(
             layers,
             below,
             index,
             dot_layer,
             diameter_mm,
             CorrectionSource::Builtin,
-        )
-    }
-
-    /// As [`FiniteDot::new`] with the Monte Carlo's correction traced here
-    /// ([`dot_exact::trace`], `photons` per traced band and level from `seed`) whether or not
-    /// the embedded tables hold this medium: seconds to minutes.
-    ///
-    /// # Errors
-    /// As [`FiniteDot::new`]; `photons` out of range.
-    pub fn traced(
-        layers: &[Vec<Layer>],
-        below: Below,
-        index: f64,
-        dot_layer: usize,
-        diameter_mm: f64,
-        photons: u64,
-        seed: u64,
-    ) -> Result<FiniteDot, InputError> {
-        FiniteDot::prepare(
-            layers,
-            below,
-            index,
-            dot_layer,
-            diameter_mm,
-            CorrectionSource::Trace(photons, seed),
         )
     }
 
@@ -1040,7 +1016,7 @@ impl FiniteDot<POINTS> {
         dot_layer: usize,
         diameter_mm: f64,
     ) -> Result<FiniteDot, InputError> {
-        FiniteDot::prepare(
+        FiniteDot::with_correction(
             layers,
             below,
             index,
@@ -1050,7 +1026,9 @@ impl FiniteDot<POINTS> {
         )
     }
 
-    /// As [`FiniteDot::new`] with the correction from `source`.
+    /// As [`FiniteDot::new`] with the correction from `source`:
+    /// [`CorrectionSource::Trace`] traces the Monte Carlo's tables here ([`dot_exact::trace`],
+    /// seconds to minutes) whether or not the embedded ones hold this medium.
     ///
     /// # Errors
     /// As [`FiniteDot::new`]; photons out of range when tracing.
@@ -1061,17 +1039,6 @@ impl FiniteDot<POINTS> {
         dot_layer: usize,
         diameter_mm: f64,
         source: CorrectionSource,
-    ) -> Result<FiniteDot, InputError> {
-        FiniteDot::prepare(layers, below, index, dot_layer, diameter_mm, source)
-    }
-
-    fn prepare(
-        layers: &[Vec<Layer>],
-        below: Below,
-        index: f64,
-        dot_layer: usize,
-        diameter_mm: f64,
-        correction: CorrectionSource,
     ) -> Result<FiniteDot, InputError> {
         InputError::check_range(
             "dot.diameter_mm",
@@ -1084,7 +1051,7 @@ impl FiniteDot<POINTS> {
         let shapes = upper_shapes(layers, dot_layer, index, &kernel_edges());
         let radius = 0.5 * diameter_mm;
         let exact =
-            match correction {
+            match source {
                 CorrectionSource::None => None,
                 CorrectionSource::Builtin => dot_exact::builtin(&dot_exact::key(
                     layers,

@@ -735,9 +735,10 @@ pub struct EscapePaths {
 }
 
 impl EscapePaths {
-    /// Diffuse reflectance of the bare medium, over the dot (the mean over the disc) with the
-    /// dot's interior absorbing `extra_mu_a_per_mm` more than the tissue (negative: less),
-    /// and with the whole layer so: (bare, dot, sheet).
+    /// Diffuse reflectance over the dot (the mean over the disc) of the medium as traced, with
+    /// the dot's interior absorbing `extra_mu_a_per_mm` more than traced (negative: less), and
+    /// with the whole layer so: (as traced, dot, layer). When the dot was traced as the tissue
+    /// itself these are the bare medium, the dot and the infinite sheet.
     pub fn reflectance(&self, extra_mu_a_per_mm: f64) -> (f64, f64, f64) {
         let mut sum = [0.0; 3];
         for r in self.records.chunks_exact(self.stride) {
@@ -750,16 +751,8 @@ impl EscapePaths {
         (sum[0] / n, sum[1] / n, sum[2] / n)
     }
 
-    /// The same paths in a medium whose layers absorb `extra_mu_a_per_mm[i]` more (per layer),
-    /// scattering as before: each weight times exp(-sum of extra mu_a L).
-    pub fn reweighted(&self, extra_mu_a_per_mm: &[f64]) -> EscapePaths {
-        let mut out = self.clone();
-        for r in out.records.chunks_exact_mut(self.stride) {
-            r[0] *= (-self.extra_optical_depth(extra_mu_a_per_mm, r)).exp();
-        }
-        out
-    }
-
+    /// The extra optical depth a record's paths cross when the layers absorb
+    /// `extra_mu_a_per_mm[i]` more.
     fn extra_optical_depth(&self, extra_mu_a_per_mm: &[f64], record: &[f64]) -> f64 {
         extra_mu_a_per_mm
             .iter()
@@ -768,8 +761,9 @@ impl EscapePaths {
             .sum()
     }
 
-    /// [`EscapePaths::reflectance`] for each of `dot_extra_mu_a_per_mm` at once, with the
-    /// layers absorbing `layers_extra_mu_a_per_mm` more as in [`EscapePaths::reweighted`]. The
+    /// [`EscapePaths::reflectance`] for each of `dot_extra_mu_a_per_mm` at once, in a medium
+    /// whose layers absorb `layers_extra_mu_a_per_mm[i]` more (the dot's layer inside the
+    /// cylinder too), scattering as traced: each weight times exp(-sum of extra mu_a L). The
     /// paths are pooled in bins of [`PATH_BINS_PER_DECADE`] a decade of length from
     /// [`PATH_BIN_MIN_MM`] (and one bin below it, nearly all nil paths), each bin taken at its
     /// weighted mean length: over a bin's 6 % spread of lengths the exponential's curvature is
@@ -835,8 +829,8 @@ impl AbsorptionSensitivity {
 impl DotMonteCarlo {
     /// How the mean over the dot responds to a little absorption in the dot, to first order:
     /// the perturbation Monte Carlo of the medium with the dot's interior as given (give the
-    /// layer's own tissue for the bare medium, as the layer column assumes). Photons are launched normally and uniformly over the disc
-    /// as in [`DotMonteCarlo::run`]; each weight that escapes is multiplied by the path it
+    /// layer's own tissue for the bare medium, as the layer column assumes). Photons are
+    /// launched normally and uniformly over the disc as in [`DotMonteCarlo::run`]; each weight that escapes is multiplied by the path it
     /// spent in the dot's cylinder before escaping (the derivative of the path's likelihood,
     /// exp(-mu_a L), with respect to mu_a), and by the path it spent anywhere in the dot's
     /// layer: the bare medium is uniform sideways, so light launched over the disc and counted
@@ -900,9 +894,9 @@ impl DotMonteCarlo {
         })
     }
 
-    /// Every escape of light launched over the disc through the bare medium (as for
-    /// [`DotMonteCarlo::absorption_sensitivity`]): its weight and the paths it spent in the
-    /// cylinder and in the dot's layer before escaping. A dot that differs from the tissue only
+    /// Every escape of light launched over the disc through the medium, its dot as given (as
+    /// for [`DotMonteCarlo::absorption_sensitivity`]): its weight and the paths it spent in the
+    /// cylinder and in each layer before escaping. A dot that differs from the tissue only
     /// in absorption changes a path's weight by exp(-mu_a L) and nothing else, so these give
     /// the mean over such a dot, and the sheet, for every extra absorption at once, exactly
     /// ([`EscapePaths::reflectance`]).
@@ -949,9 +943,10 @@ impl DotMonteCarlo {
         })
     }
 
-    /// One photon of [`DotMonteCarlo::absorption_sensitivity`] through the bare medium: the
-    /// sums over its escapes of the escaping weight times the path spent so far in the
-    /// cylinder, and in the whole layer.
+    /// One photon launched at (x, y) through the medium with its dot: at each escape,
+    /// `on_escape` gets the escaping weight and the paths spent so far in the cylinder, in the
+    /// dot's layer and in each layer ([`DotMonteCarlo::absorption_sensitivity`],
+    /// [`DotMonteCarlo::escape_paths`]).
     fn paths_to_escape(
         &self,
         x: f64,

@@ -760,10 +760,12 @@ impl DotSite {
     /// The same site with the dot a cylinder of `diameter_mm` in its layer, the rest of the
     /// layer dermis: [`DotSite::reflectance`] and [`DotSite::reflectance_coarse`] then give the
     /// mean over the dot seen close up ([`crate::optics::dot`], d:0), with the light that
-    /// spreads under it from the skin around. Prepared once here (about 55 ms on 2 cores, most
+    /// spreads under it from the skin around. Prepared once here (about 50 ms on 2 cores, most
     /// of it Monte Carlo kernels of the skin above the dot), not per pigment; the coarse model
     /// [`DotSite::reflectance_coarse`] steers by (8 directions) on first use, on the same
-    /// kernels (about 9 ms).
+    /// kernels (about 9 ms). When tinct's built-in Monte Carlo tables hold this skin and dot
+    /// (its own skins at the default dot, [`super::dot_exact`]) both models are corrected by
+    /// them, about 50 ms more ([`DotSite::dot_corrected`]).
     ///
     /// # Errors
     /// A diameter outside [`DOT_DIAMETER_RANGE_MM`].
