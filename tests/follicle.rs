@@ -155,10 +155,11 @@ fn follicles_are_darker_than_skin_and_fade_into_darker_skin() {
 #[test]
 fn the_main_job_reaches_the_follicle() {
     // Issue 13 item 7: `tinct match --skin fitzpatrick:X --hair H` at the defaults (a 0.25 mm dot
-    // at the top of the papillary dermis, 10 parts, the built-in inks). Black hair is reached
-    // within 3 dE00 on types I-V; dark brown on III-V, and within 4 on I and II, where the
-    // built-in inks (no yellow iron oxide) cannot give the follicle's warmth at its lightness
-    // in whole tenths (20 parts reach 3.0 and 2.6; README "The main job").
+    // at the top of the papillary dermis, 10 parts, the built-in inks) finds a recipe within
+    // 3 dE00 of the follicle for black and dark-brown hair on types I-V, by the fast model as
+    // corrected by the built-in Monte Carlo tables (measured 2026-12-01: at most 2.73, dark
+    // brown on type I; the Monte Carlo itself reads the same recipes at 2.60 or less, README
+    // "The main job, per skin type"). The chain alone missed dark brown on I and II (3.77, 3.38).
     use tinct::formulate::{search, MatchSpec};
     use tinct::pigment::{Catalog, Deposition};
     let t = table();
@@ -178,13 +179,9 @@ fn the_main_job_reaches_the_follicle() {
                 deposition: Deposition::default(),
             })
             .unwrap();
+            assert!(site.dot_corrected(), "{pt}");
             let best = recipes[0].ranking_delta_e();
-            let bound = if hair == "dark-brown" && (pt == "I" || pt == "II") {
-                4.0
-            } else {
-                3.0
-            };
-            assert!(best <= bound, "{pt} {hair}: {best}");
+            assert!(best <= 3.0, "{pt} {hair}: {best}");
         }
     }
 }
