@@ -81,7 +81,7 @@
 //! by exp(-extra mu_a L) for its path L in the cylinder), and four such runs with the dot
 //! scattering as the tissue does and at 15, 60 and 200 /mm reduced scattering cover the
 //! catalog's pigments. Per band the correction is exact minus chain for those interiors over
-//! 15 extra absorption optical depths (nil, then 0.01 to 100 at three a decade), interpolated
+//! 14 extra absorption optical depths (nil, then 0.01 to 100 at three a decade), interpolated
 //! in log optical depth and, between the scattering levels, in log mu_s' ([`Correction`]),
 //! and added to the mean over the dot and to the profile inside it. The tables cost seconds to
 //! trace, so they are built in for tinct's own skins at the default dot and found by a hash of
@@ -621,15 +621,16 @@ pub struct FiniteDotBand<const N: usize = POINTS> {
 
 /// The chain's error in the mean over the dot, from the Monte Carlo (module docs), by the
 /// dot's extra absorption optical depth across its layer and its reduced scattering: for each
-/// scattering level (the tissue's own, then [`CORRECTION_LEVELS`]) one Monte Carlo of the
-/// medium with a dot that scatters so and absorbs as the tissue, whose escaping weights,
-/// reweighted by exp(-extra mu_a L) for the paths L spent in the cylinder ([`EscapePaths`]),
+/// scattering level (the tissue's own, then [`dot_exact::CORRECTION_LEVELS`]) one Monte Carlo
+/// of the medium with a dot that scatters so and absorbs as the tissue, whose escaping weights,
+/// reweighted by exp(-extra mu_a L) for the paths L spent in the cylinder
+/// ([`super::montecarlo::EscapePaths`]),
 /// give the exact answer for every extra absorption at once. The table holds exact minus
 /// chain; empty when there is no Monte Carlo (then nil).
 #[derive(Debug, Clone, Default)]
 struct Correction {
     /// Per level: its reduced scattering coefficient (1/mm) and the table over
-    /// [`Correction::taus`].
+    /// [`dot_exact::taus`].
     levels: Vec<(f64, Vec<f64>)>,
 }
 
@@ -647,7 +648,10 @@ impl Correction {
         for w in self.levels.windows(2) {
             let ((a, ta), (b, tb)) = (&w[0], &w[1]);
             if mu_sp <= *b {
-                let f = (mu_sp / a).ln() / (b / a).ln();
+                // (A level of no scattering, a clear tissue, lies infinitely far below in log
+                // mu_s': the next level then.)
+                let f = ((mu_sp / a).ln() / (b / a).ln()).clamp(0.0, 1.0);
+                let f = if f.is_nan() { 1.0 } else { f };
                 return (1.0 - f) * dot_exact::along(ta, tau) + f * dot_exact::along(tb, tau);
             }
         }
