@@ -697,6 +697,9 @@ struct Prepared {
     shapes: Vec<(Vec<f64>, Vec<f64>)>,
     band_index: Vec<usize>,
     exact: Option<std::sync::Arc<ExactTables>>,
+    /// The bands' corrections when another model has them already (a coarse model takes its
+    /// full model's: see [`FiniteDot::coarse`]).
+    corrections: Option<Vec<Correction>>,
 }
 
 /// Where a finite dot's correction comes from ([`FiniteDot::with_correction`]).
@@ -1079,6 +1082,7 @@ impl FiniteDot<POINTS> {
                 shapes,
                 band_index: bands,
                 exact,
+                corrections: None,
             },
         )
     }
@@ -1127,6 +1131,15 @@ impl FiniteDot<POINTS> {
                 shapes,
                 band_index: bands.to_vec(),
                 exact: self.exact.clone(),
+                // The full model's corrections at these bands: the coarse chain differs from
+                // the full one by its quadrature, as it always has, and steers only; computing
+                // its own would cost another 56 chain solves a band.
+                corrections: Some(
+                    bands
+                        .iter()
+                        .map(|&b| self.bands[b].correction.clone())
+                        .collect(),
+                ),
             },
         )
     }
@@ -1276,6 +1289,7 @@ impl<const N: usize> FiniteDot<N> {
             shapes,
             band_index,
             exact,
+            corrections,
         } = prepared;
         let rings = Rings::new(radius);
         let q = Quadrature::<N>::new(index)?;
@@ -1384,7 +1398,9 @@ impl<const N: usize> FiniteDot<N> {
                     correction: Correction::default(),
                 };
                 band.attach(&rings, radius, profile_count)?;
-                if let Some(t) = exact
+                if let Some(c) = corrections.as_ref().and_then(|c| c.get(band_no)) {
+                    band.correction = c.clone();
+                } else if let Some(t) = exact
                     .as_ref()
                     .and_then(|e| e.bands.get(band_index[band_no]))
                 {
