@@ -397,7 +397,7 @@ fn bench_fit(c: &mut Criterion) {
 fn bench_fit(_: &mut Criterion) {}
 
 fn bench_finite_dot(c: &mut Criterion) {
-    use tinct::optics::dot::FiniteDot;
+    use tinct::optics::dot::{CorrectionSource, FiniteDot};
     use tinct::optics::medium::{DotMethod, Medium};
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -442,6 +442,30 @@ fn bench_finite_dot(c: &mut Criterion) {
         g.bench_function("fast_preparation_43_bands_type_iii_corrected", |b| {
             b.iter(|| FiniteDot::new(black_box(&layers), below, index, k, 0.25).unwrap())
         });
+        // The same tables with the correction derived here from the exact values (56 chain
+        // solves a band), as for tables traced at run time (--trace-dot).
+        let key = tinct::optics::dot_exact::key(&layers, below, index, k, 0.25);
+        let derived = std::sync::Arc::new(
+            tinct::optics::dot_exact::builtin(&key)
+                .unwrap()
+                .without_corrections(),
+        );
+        g.bench_function(
+            "fast_preparation_43_bands_type_iii_corrected_derived",
+            |b| {
+                b.iter(|| {
+                    FiniteDot::with_correction(
+                        black_box(&layers),
+                        below,
+                        index,
+                        k,
+                        0.25,
+                        CorrectionSource::Tables(derived.clone()),
+                    )
+                    .unwrap()
+                })
+            },
+        );
         g.bench_function("fast_preparation_43_bands_type_iii_chain_alone", |b| {
             b.iter(|| FiniteDot::chain_only(black_box(&layers), below, index, k, 0.25).unwrap())
         });

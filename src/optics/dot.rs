@@ -703,7 +703,7 @@ struct Prepared {
 }
 
 /// Where a finite dot's correction comes from ([`FiniteDot::with_correction`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CorrectionSource {
     /// None: the chain alone.
     None,
@@ -711,6 +711,8 @@ pub enum CorrectionSource {
     Builtin,
     /// Traced here: photons, seed.
     Trace(u64, u64),
+    /// Tables traced before for this medium and dot ([`dot_exact::trace`]), one per band.
+    Tables(std::sync::Arc<ExactTables>),
 }
 
 /// Profile points: the rings whose centres lie within twice the dot's radius.
@@ -1070,6 +1072,19 @@ impl FiniteDot<POINTS> {
                 CorrectionSource::Trace(photons, seed) => Some(std::sync::Arc::new(
                     dot_exact::trace(layers, below, index, dot_layer, diameter_mm, photons, seed)?,
                 )),
+                CorrectionSource::Tables(tables) => {
+                    if tables.bands.len() != layers.len() {
+                        return Err(InputError::Invalid {
+                            field: "dot".into(),
+                            message: format!(
+                                "the Monte Carlo's tables hold {} bands, the medium {}",
+                                tables.bands.len(),
+                                layers.len()
+                            ),
+                        });
+                    }
+                    Some(tables)
+                }
             };
         let bands: Vec<usize> = (0..layers.len()).collect();
         FiniteDot::build(
@@ -1398,13 +1413,26 @@ impl<const N: usize> FiniteDot<N> {
                     correction: Correction::default(),
                 };
                 band.attach(&rings, radius, profile_count)?;
+                let tables = exact
+                    .as_ref()
+                    .and_then(|e| e.bands.get(band_index[band_no]));
                 if let Some(c) = corrections.as_ref().and_then(|c| c.get(band_no)) {
                     band.correction = c.clone();
-                } else if let Some(t) = exact
-                    .as_ref()
-                    .and_then(|e| e.bands.get(band_index[band_no]))
-                {
-                    band.correction = band.correct(&t.levels, &stack[dot_layer])?;
+                } else if let Some(t) = tables {
+                    band.correction = match &t.corrections {
+                        // Stored beside the exact values for the full model (the built-in
+                        // tables): the levels' scattering is the tissue's and the fixed ones.
+                        Some(stored) if N == POINTS && stored.len() == t.levels.len() => {
+                            Correction {
+                                levels: dot_exact::level_interiors(&stack[dot_layer])
+                                    .into_iter()
+                                    .map(|(mu_sp, _)| mu_sp)
+                                    .zip(stored.iter().cloned())
+                                    .collect(),
+                            }
+                        }
+                        _ => band.correct(&t.levels, &stack[dot_layer])?,
+                    };
                 }
                 Ok(band)
             })
@@ -1422,6 +1450,16 @@ impl<const N: usize> FiniteDot<N> {
     /// Whether the chain is corrected by the Monte Carlo's exact tables ([`super::dot_exact`]).
     pub fn corrected(&self) -> bool {
         self.exact.is_some()
+    }
+
+    /// The correction each band adds to its chain, exact minus chain, per scattering level over
+    /// [`dot_exact::taus`] (empty for a band without tables): what
+    /// [`dot_exact::ExactTables::with_corrections`] stores beside the exact values.
+    pub fn correction_tables(&self) -> Vec<Vec<Vec<f64>>> {
+        self.bands
+            .iter()
+            .map(|b| b.correction.levels.iter().map(|(_, t)| t.clone()).collect())
+            .collect()
     }
 
     /// The dot's diameter, mm.

@@ -17,7 +17,11 @@
 //! tissue's level it is the share of the sheet's effect the finite dot keeps, (dot - bare) /
 //! (sheet - bare) from the same paths (whose errors largely cancel in the ratio); for the others
 //! the mean diffuse reflectance over the dot (specular excluded). The fast model turns these
-//! into its correction against its own chain, so the tables do not depend on the chain.
+//! into its correction against its own chain (56 chain solves a band), so the exact values do
+//! not depend on the chain. The built-in tables also store that correction for the full model
+//! ([`BandExact::corrections`]), so a built-in skin costs nothing more than the chain alone;
+//! `tests/finite_dot.rs::builtin_dot_corrections_are_current` checks it against the current
+//! chain, and `refresh_builtin_dot_corrections` derives it again without a Monte Carlo.
 //!
 //! **Where the bands come from.** The Monte Carlo is traced at every [`CORRECTION_STRIDE`]-th
 //! band and the last, each with every layer absorbing its least over the bands from the
@@ -112,6 +116,13 @@ pub fn level_interiors(tissue: &Layer) -> Vec<(f64, Layer)> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BandExact {
     pub levels: Vec<Vec<f64>>,
+    /// The full fast model's correction derived from them, exact minus its chain, per level
+    /// over [`taus`], when stored beside them (the built-in tables: deriving it costs 56 chain
+    /// solves a band). [`ExactTables::without_corrections`] drops it, so the model derives it
+    /// again; `tests/finite_dot.rs::builtin_dot_corrections_are_current` checks that the stored
+    /// one is what the current chain derives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrections: Option<Vec<Vec<f64>>>,
 }
 
 /// Exact values for every band of a medium with a dot.
@@ -121,6 +132,64 @@ pub struct ExactTables {
     pub photons: u64,
     pub seed: u64,
     pub bands: Vec<BandExact>,
+}
+
+impl ExactTables {
+    /// The exact values alone, without any stored corrections ([`BandExact::corrections`]).
+    pub fn without_corrections(&self) -> ExactTables {
+        ExactTables {
+            bands: self
+                .bands
+                .iter()
+                .map(|b| BandExact {
+                    levels: b.levels.clone(),
+                    corrections: None,
+                })
+                .collect(),
+            ..*self
+        }
+    }
+
+    /// The same tables with `corrections` stored per band (per level over [`taus`], as
+    /// [`super::dot::FiniteDot::correction_tables`] gives them).
+    ///
+    /// # Errors
+    /// Not one table per band, level and optical depth, or a value not finite.
+    pub fn with_corrections(
+        &self,
+        corrections: Vec<Vec<Vec<f64>>>,
+    ) -> Result<ExactTables, InputError> {
+        let bad = |m: String| InputError::Invalid {
+            field: "dot.corrections".into(),
+            message: m,
+        };
+        if corrections.len() != self.bands.len() {
+            return Err(bad(format!(
+                "{} bands of corrections for {} bands of tables",
+                corrections.len(),
+                self.bands.len()
+            )));
+        }
+        let bands = self
+            .bands
+            .iter()
+            .zip(corrections)
+            .map(|(b, c)| {
+                let fits = c.len() == b.levels.len()
+                    && c.iter().zip(&b.levels).all(|(x, y)| x.len() == y.len())
+                    && c.iter().flatten().all(|v| v.is_finite());
+                if fits {
+                    Ok(BandExact {
+                        levels: b.levels.clone(),
+                        corrections: Some(c),
+                    })
+                } else {
+                    Err(bad("a band's corrections do not match its levels and optical depths, or are not finite".into()))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ExactTables { bands, ..*self })
+    }
 }
 
 /// One traced band: its paths per level and the absorption per layer they were traced with.
@@ -234,7 +303,10 @@ pub fn trace(
                 (Some(t), _) | (None, Some(t)) => from(t)?,
                 (None, None) => vec![],
             };
-            Ok(BandExact { levels })
+            Ok(BandExact {
+                levels,
+                corrections: None,
+            })
         })
         .collect::<Result<Vec<_>, InputError>>()?;
     Ok(ExactTables {
