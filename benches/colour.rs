@@ -272,6 +272,7 @@ fn bench_match(c: &mut Criterion) {
                 ..spec.clone()
             })
             .unwrap()
+            .recipes
             .len()
         })
     });

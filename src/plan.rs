@@ -356,7 +356,8 @@ impl PlanInputs<'_> {
 pub fn plan(req: &PlanInputs<'_>) -> Result<Plan, PlanError> {
     req.validate()?;
     let spec = &req.spec;
-    let recipes = search(spec)?;
+    let found = search(spec)?;
+    let recipes = found.recipes;
     let Some(best) = recipes.first() else {
         let bare = spec.table.lab(
             &spec
@@ -371,7 +372,7 @@ pub fn plan(req: &PlanInputs<'_>) -> Result<Plan, PlanError> {
             1.0,
         )));
     };
-    let evaluations = recipes.iter().map(|r| r.evaluations).sum();
+    let evaluations = found.evaluations;
     let mixed = best
         .mixed
         .as_ref()
@@ -720,14 +721,15 @@ pub struct PlanRequest {
 }
 
 /// Where the dot sits, in a plan's report.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DotReport {
     pub diameter_mm: Option<f64>,
     pub depth_mm: f64,
     pub thickness_mm: f64,
     /// Whether the finite dot's fast model is corrected by the 3-D Monte Carlo's tables
-    /// (`tinct::optics::dot_exact`).
+    /// (`tinct::optics::dot_exact`), and where that correction comes from (null for a sheet).
     pub corrected: bool,
+    pub correction: Option<String>,
 }
 
 /// What [`plan_job`] answers: exactly what `tinct plan --json` prints (the plan, then the
@@ -860,6 +862,7 @@ pub fn plan_job(
             depth_mm: req.dot.depth_mm,
             thickness_mm: req.dot.thickness_mm,
             corrected: site.dot_corrected(),
+            correction: site.dot_correction().map(str::to_string),
         },
         packaging: PackagingReport {
             cluster_um: packaging.cluster_um,

@@ -630,7 +630,8 @@ fn reference_client(
         parts: 10,
         deposition: Deposition::default(),
     })
-    .unwrap();
+    .unwrap()
+    .recipes;
     let loads = recipes[0].mixed.as_ref().unwrap().loads.clone();
     let y = year(&preset(exposure).unwrap()).unwrap();
     let m = Model::new(Setup {

@@ -178,7 +178,8 @@ fn the_main_job_reaches_the_follicle() {
                 parts: 10,
                 deposition: Deposition::default(),
             })
-            .unwrap();
+            .unwrap()
+            .recipes;
             assert!(site.dot_corrected(), "{pt}");
             let best = recipes[0].ranking_delta_e();
             assert!(best <= 3.0, "{pt} {hair}: {best}");

@@ -697,6 +697,16 @@ fn corpus_commands() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
         ),
         (
             vec![
+                "optics",
+                "data/examples/skin_black_dot_finite.toml",
+                "--trace-dot",
+                "--photons",
+                "200",
+            ],
+            vec!["--photons", "--seed"],
+        ),
+        (
+            vec![
                 "appear",
                 "--pigment",
                 "carbon-black:1",

@@ -53,7 +53,7 @@ fn known_mixes_are_matched_within_0_3() {
                 parts: 0,
                 deposition: Deposition::default(),
             };
-            let r = search(&spec).unwrap();
+            let r = search(&spec).unwrap().recipes;
             assert!(r[0].delta_e <= 0.3, "{pt} {mix:?}: best {}", r[0].delta_e);
             for rec in &r {
                 assert!(rec.loads.iter().all(|(_, w)| *w >= 0.0 && w.is_finite()));
@@ -81,7 +81,7 @@ fn one_pigment_at_most_and_rounding_is_re_evaluated() {
         parts: 10,
         deposition: Deposition::default(),
     };
-    let r = search(&spec).unwrap();
+    let r = search(&spec).unwrap().recipes;
     // One recipe per pigment, except a pigment that only makes things worse (no load: not a
     // recipe).
     assert!((1..=4).contains(&r.len()));
@@ -111,8 +111,47 @@ fn one_pigment_at_most_and_rounding_is_re_evaluated() {
         max_pigments: 2,
         ..spec.clone()
     })
-    .unwrap();
+    .unwrap()
+    .recipes;
     assert!(two[0].delta_e < r.iter().map(|x| x.delta_e).fold(f64::INFINITY, f64::min));
+}
+
+#[test]
+fn a_search_counts_every_subset_it_tried() {
+    // The evaluations reported are those of every subset searched, including subsets whose
+    // optimum was dropped (no pigment, or the same mix as another): the sum over the pigments
+    // searched one at a time.
+    let cat = Catalog::builtin();
+    let skin = SkinOptics::new(SkinParams::fitzpatrick("III").unwrap()).unwrap();
+    let site = skin.site(0.3, 0.1).unwrap();
+    let spec = MatchSpec {
+        site: &site,
+        table: table(),
+        target: tinct::Lab::new(40.0, 2.0, 3.0),
+        pigments: cat.pigments().iter().collect(),
+        max_pigments: 1,
+        parts: 10,
+        deposition: Deposition::default(),
+    };
+    let all = search(&spec).unwrap();
+    assert_eq!(all.subsets, cat.pigments().len());
+    let alone: u64 = cat
+        .pigments()
+        .iter()
+        .map(|p| {
+            search(&MatchSpec {
+                pigments: vec![p],
+                ..spec.clone()
+            })
+            .unwrap()
+            .evaluations
+        })
+        .sum();
+    assert_eq!(all.evaluations, alone);
+    // Titanium dioxide only lightens: its optimum holds no pigment and is not a recipe, yet
+    // its evaluations count.
+    assert!(all.recipes.len() < all.subsets, "{}", all.recipes.len());
+    assert!(all.evaluations > all.recipes.iter().map(|r| r.evaluations).sum::<u64>());
 }
 
 #[test]

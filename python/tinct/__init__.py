@@ -137,7 +137,8 @@ def appear(request=None, *, catalog=(), **fields):
     ``{"pigment", "load_g_m2"}``), ``dilutions`` (``{"carbon-black": "1:6"}``), ``depth_mm``,
     ``thickness_mm``, ``dot_diameter_mm`` (``None`` for an infinite sheet), ``trace_dot``
     (trace the Monte Carlo's correction of the fast finite-dot model for this skin and dot,
-    about 3 s; built in for the Fitzpatrick presets at the default dot), ``cluster_um``,
+    about 3 s; built in for the Fitzpatrick presets at the default dot and four depths, and
+    borrowed by like skins and needles of 0.18-0.5 mm), ``cluster_um``,
     ``cluster_fill``, ``spacing_mm`` or ``coverage``, ``skin_tolerance``, ``skin_specular``,
     ``illuminant`` and ``observer``, and ``monte_carlo=True`` (with ``photons`` and ``seed``)
     to solve the finite dot by the 3-D Monte Carlo as well (``r["finite"]["monte_carlo"]``,
@@ -281,13 +282,16 @@ def report(request=None, *, catalog=(), **fields):
     return _tinct.report(_job(request, fields), _catalogs(catalog))
 
 
-def optics(medium, *, method="fast", photons=20000, seed=1, illuminant="D65", observer=2):
+def optics(medium, *, method="fast", photons=None, seed=1, illuminant="D65", observer=2):
     """Light transport in a layered medium: ``tinct optics`` as one call.
 
     ``medium`` is a medium file (a path) or its TOML text: ``wavelengths_nm``, ``index``,
     ``below`` and ``[[layers]]`` (see the README), optionally a ``[dot]``. ``method`` solves the
-    dot with the fast model (``"fast"``) or the 3-D Monte Carlo (``"monte-carlo"``, with
-    ``photons`` per wavelength and ``seed``). Returns the report as a dict, the same as
+    dot with the fast model (``"fast"``; ``r["dot"]["correction"]`` says whether tinct's
+    built-in Monte Carlo tables correct it), the fast model corrected by tables traced for this
+    medium (``"traced"``, ``photons`` per traced band and level, default 8000, and ``seed``;
+    seconds) or the 3-D Monte Carlo (``"monte-carlo"``, ``photons`` per wavelength, default
+    20000, and ``seed``). Returns the report as a dict, the same as
     ``tinct optics --json`` prints: reflectance and transmittance per wavelength, diffuse
     incidence, the colour, and the dot's mean and radial profile.
 
@@ -313,11 +317,12 @@ def optics(medium, *, method="fast", photons=20000, seed=1, illuminant="D65", ob
         medium=text,
         origin=origin,
         method=method,
-        photons=photons,
         seed=seed,
         illuminant=illuminant,
         observer=str(observer),
     )
+    if photons is not None:
+        req["photons"] = photons
     return json.loads(_tinct.optics(json.dumps(req, default=_plain)))
 
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::target::{build, Aim, Target};
-use super::{search, subset_count, MatchSpec, Recipe, DEFAULT_TOLERANCE};
+use super::{search, MatchSpec, Recipe, DEFAULT_TOLERANCE};
 use crate::appearance::{appear, Component, DotSpec, PackagingReport, SkinRequest, SkinSpec};
 use crate::colorimetry::spaces::{bradford_adapt, lab_to_xyz, xyz_to_lab, xyz_to_srgb};
 use crate::colorimetry::text::{fmt_num, format_lab};
@@ -442,8 +442,11 @@ pub struct MatchReport {
     pub depth_mm: f64,
     pub dot_diameter_mm: Option<f64>,
     /// Whether the finite dot's fast model is corrected by the 3-D Monte Carlo's tables, which
-    /// tinct holds for its built-in skins at the default dot (`tinct::optics::dot_exact`).
+    /// tinct holds for its built-in skins at the default dot and borrows for like skins and
+    /// other needles (`tinct::optics::dot_exact`); where that correction comes from (null for
+    /// a sheet).
     pub dot_corrected: bool,
+    pub dot_correction: Option<String>,
     pub packaging: PackagingReport,
     /// With `monte_carlo`: the recipes are ranked, and `reached` judged, by the Monte Carlo.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -636,7 +639,8 @@ pub fn match_job(req: &MatchRequest, catalog: &Catalog) -> Result<MatchReport, M
         parts: req.choice.parts,
         deposition: Deposition::default(),
     };
-    let recipes = search(&spec)?;
+    let found = search(&spec)?;
+    let recipes = found.recipes;
     if recipes.is_empty() {
         let bare = table.lab(&site.reflectance(&DotPigment::none())?);
         return Err(MatchError::NoRecipe {
@@ -645,7 +649,7 @@ pub fn match_job(req: &MatchRequest, catalog: &Catalog) -> Result<MatchReport, M
             delta_e: fmt_num(ciede2000(bare, target, 1.0, 1.0, 1.0), 2),
         });
     }
-    let evaluations: u64 = recipes.iter().map(|r| r.evaluations).sum();
+    let evaluations = found.evaluations;
     let top = req.top.max(1);
     // Fading: each recipe (as mixed) over the years, against the target.
     let mut order: Vec<usize> = (0..recipes.len()).collect();
@@ -769,13 +773,14 @@ pub fn match_job(req: &MatchRequest, catalog: &Catalog) -> Result<MatchReport, M
         depth_mm: req.dot.depth_mm,
         dot_diameter_mm: site.dot_diameter_mm(),
         dot_corrected: site.dot_corrected(),
+        dot_correction: site.dot_correction().map(str::to_string),
         packaging: PackagingReport {
             cluster_um: packaging.cluster_um,
             fill: packaging.fill,
         },
         thickness_mm: req.dot.thickness_mm,
         viewing: Viewing::new(primary, observer),
-        subsets: subset_count(spec.pigments.len(), spec.max_pigments),
+        subsets: found.subsets,
         recipes_found: recipes.len(),
         durable,
         light_not_modelled: unmodelled

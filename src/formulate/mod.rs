@@ -347,7 +347,7 @@ fn optimise<'a>(spec: &MatchSpec<'a>, subset: Vec<&'a Pigment>) -> Result<Recipe
         message: e.to_string(),
     };
     let solver = NelderMead::new(simplex)
-        .with_sd_tolerance(1e-7)
+        .with_sd_tolerance(1e-4)
         .map_err(err)?;
     let res = Executor::new(problem, solver)
         .configure(|s| s.max_iters(60 * n as u64 + 40))
@@ -374,13 +374,25 @@ fn optimise<'a>(spec: &MatchSpec<'a>, subset: Vec<&'a Pigment>) -> Result<Recipe
     })
 }
 
+/// What a search found, and what it cost.
+#[derive(Debug, Clone)]
+pub struct Search<'a> {
+    /// The distinct recipes, best first.
+    pub recipes: Vec<Recipe<'a>>,
+    /// Pigment subsets searched.
+    pub subsets: usize,
+    /// Appearance evaluations over every subset searched, those whose recipe was dropped
+    /// (the same mix as another, or no pigment) included.
+    pub evaluations: u64,
+}
+
 /// Searches every subset and returns the distinct recipes, best first (ties toward fewer
 /// pigments); subsets whose optimum is the same mix (a pigment rounded to no parts) count once,
 /// and an optimum with no pigment at all is dropped.
 ///
 /// # Errors
 /// No pigments, `max_pigments` outside 1..=4, or the optimiser failing.
-pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Vec<Recipe<'a>>, InputError> {
+pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Search<'a>, InputError> {
     if spec.pigments.is_empty() {
         return Err(InputError::Invalid {
             field: "pigments".into(),
@@ -396,10 +408,13 @@ pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Vec<Recipe<'a>>, InputError> {
     }
     // Subsets are independent: searched on all cores, collected in their order.
     use rayon::prelude::*;
-    let mut out = subsets(spec.pigments.len(), spec.max_pigments)
+    let subsets = subsets(spec.pigments.len(), spec.max_pigments);
+    let count = subsets.len();
+    let mut out = subsets
         .into_par_iter()
         .map(|s| optimise(spec, s.iter().map(|&i| spec.pigments[i]).collect()))
         .collect::<Result<Vec<_>, _>>()?;
+    let evaluations = out.iter().map(|r| r.evaluations).sum();
     out.sort_by(|a, b| {
         a.ranking_delta_e()
             .total_cmp(&b.ranking_delta_e())
@@ -410,7 +425,11 @@ pub fn search<'a>(spec: &MatchSpec<'a>) -> Result<Vec<Recipe<'a>>, InputError> {
     // not a recipe. Same mixes from different subsets count once.
     let mut seen = std::collections::HashSet::new();
     out.retain(|r| r.effective_pigments() > 0 && seen.insert(r.key()));
-    Ok(out)
+    Ok(Search {
+        recipes: out,
+        subsets: count,
+        evaluations,
+    })
 }
 
 #[cfg(test)]

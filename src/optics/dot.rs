@@ -84,9 +84,11 @@
 //! 14 extra absorption optical depths (nil, then 0.01 to 100 at three a decade), interpolated
 //! in log optical depth and, between the scattering levels, in log mu_s' ([`Correction`]),
 //! and added to the mean over the dot and to the profile inside it. The tables cost seconds to
-//! trace, so they are built in for tinct's own skins at the default dot and found by a hash of
-//! the whole medium; [`FiniteDot::with_correction`] traces them for any other. Without them
-//! [`FiniteDot::corrected`] is false and the model is the chain alone. A pattern's looks and the
+//! trace, so they are built in for tinct's own skins with the default dot at four depths and
+//! found by a hash of the whole medium; a like medium (a measured skin, another needle)
+//! borrows theirs ([`dot_exact::borrow`]); [`FiniteDot::with_correction`] traces them for any
+//! other. Without them [`FiniteDot::corrected`] is false and the model is the chain alone
+//! ([`FiniteDot::correction_source`] says which). A pattern's looks and the
 //! profile beside the dot are the chain's alone.
 //!
 //! How good the corrected model is: on the grid below, the correction traced per case (20,000
@@ -689,6 +691,8 @@ pub struct FiniteDot<const N: usize = POINTS> {
     shapes: Vec<(Vec<f64>, Vec<f64>)>,
     /// The Monte Carlo's exact tables for the correction, when there are any.
     exact: Option<std::sync::Arc<ExactTables>>,
+    /// Where the correction came from, for people ([`FiniteDot::correction_source`]).
+    correction_source: String,
 }
 
 /// What a model's bands share that was prepared before them: the kernel shapes above the dot
@@ -700,14 +704,20 @@ struct Prepared {
     /// The bands' corrections when another model has them already (a coarse model takes its
     /// full model's: see [`FiniteDot::coarse`]).
     corrections: Option<Vec<Correction>>,
+    /// Where the correction comes from, for people.
+    about: String,
 }
+
+/// What [`FiniteDot::correction_source`] says of a dot with no correction: the ring chain alone.
+pub const NO_CORRECTION: &str = "none: the ring chain alone";
 
 /// Where a finite dot's correction comes from ([`FiniteDot::with_correction`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CorrectionSource {
     /// None: the chain alone.
     None,
-    /// The embedded tables, when they hold the medium and dot.
+    /// The embedded tables, when they hold the medium and dot; else those of like media
+    /// borrowed ([`dot_exact::borrow`]); else none.
     Builtin,
     /// Traced here: photons, seed.
     Trace(u64, u64),
@@ -1059,33 +1069,50 @@ impl FiniteDot<POINTS> {
         validate_stacks(layers, below, dot_layer)?;
         let shapes = upper_shapes(layers, dot_layer, index, &kernel_edges());
         let radius = 0.5 * diameter_mm;
-        let exact =
-            match source {
-                CorrectionSource::None => None,
-                CorrectionSource::Builtin => dot_exact::builtin(&dot_exact::key(
+        let (exact, about) = match source {
+            CorrectionSource::None => (None, NO_CORRECTION.to_string()),
+            CorrectionSource::Builtin => {
+                let key = dot_exact::key(layers, below, index, dot_layer, diameter_mm);
+                match dot_exact::builtin(&key) {
+                    Some(t) => (
+                        Some(t),
+                        "the built-in Monte Carlo tables for this skin and dot".to_string(),
+                    ),
+                    None => match dot_exact::borrow(layers, below, index, dot_layer, diameter_mm) {
+                        Some((t, from)) => (Some(t), from),
+                        None => (None, NO_CORRECTION.to_string()),
+                    },
+                }
+            }
+            CorrectionSource::Trace(photons, seed) => (
+                Some(std::sync::Arc::new(dot_exact::trace(
                     layers,
                     below,
                     index,
                     dot_layer,
                     diameter_mm,
-                )),
-                CorrectionSource::Trace(photons, seed) => Some(std::sync::Arc::new(
-                    dot_exact::trace(layers, below, index, dot_layer, diameter_mm, photons, seed)?,
-                )),
-                CorrectionSource::Tables(tables) => {
-                    if tables.bands.len() != layers.len() {
-                        return Err(InputError::Invalid {
-                            field: "dot".into(),
-                            message: format!(
-                                "the Monte Carlo's tables hold {} bands, the medium {}",
-                                tables.bands.len(),
-                                layers.len()
-                            ),
-                        });
-                    }
-                    Some(tables)
+                    photons,
+                    seed,
+                )?)),
+                format!("traced here for this medium and dot ({photons} photons a band and level)"),
+            ),
+            CorrectionSource::Tables(tables) => {
+                if tables.bands.len() != layers.len() {
+                    return Err(InputError::Invalid {
+                        field: "dot".into(),
+                        message: format!(
+                            "the Monte Carlo's tables hold {} bands, the medium {}",
+                            tables.bands.len(),
+                            layers.len()
+                        ),
+                    });
                 }
-            };
+                (
+                    Some(tables),
+                    "Monte Carlo tables given for this medium and dot".to_string(),
+                )
+            }
+        };
         let bands: Vec<usize> = (0..layers.len()).collect();
         FiniteDot::build(
             layers,
@@ -1098,6 +1125,7 @@ impl FiniteDot<POINTS> {
                 band_index: bands,
                 exact,
                 corrections: None,
+                about,
             },
         )
     }
@@ -1155,6 +1183,7 @@ impl FiniteDot<POINTS> {
                         .map(|&b| self.bands[b].correction.clone())
                         .collect(),
                 ),
+                about: self.correction_source.clone(),
             },
         )
     }
@@ -1305,6 +1334,7 @@ impl<const N: usize> FiniteDot<N> {
             band_index,
             exact,
             corrections,
+            about,
         } = prepared;
         let rings = Rings::new(radius);
         let q = Quadrature::<N>::new(index)?;
@@ -1422,7 +1452,10 @@ impl<const N: usize> FiniteDot<N> {
                     band.correction = match &t.corrections {
                         // Stored beside the exact values for the full model (the built-in
                         // tables): the levels' scattering is the tissue's and the fixed ones.
-                        Some(stored) if N == POINTS && stored.len() == t.levels.len() => {
+                        Some(stored)
+                            if N == POINTS
+                                && stored.len() == 1 + dot_exact::CORRECTION_LEVELS.len() =>
+                        {
                             Correction {
                                 levels: dot_exact::level_interiors(&stack[dot_layer])
                                     .into_iter()
@@ -1444,12 +1477,20 @@ impl<const N: usize> FiniteDot<N> {
             bands,
             shapes,
             exact,
+            correction_source: about,
         })
     }
 
     /// Whether the chain is corrected by the Monte Carlo's exact tables ([`super::dot_exact`]).
     pub fn corrected(&self) -> bool {
         self.exact.is_some()
+    }
+
+    /// Where the correction comes from, in words: the built-in tables for this skin and dot,
+    /// tables borrowed from the built-in ones of like skins ([`dot_exact::borrow`]), traced
+    /// here, given, or [`NO_CORRECTION`].
+    pub fn correction_source(&self) -> &str {
+        &self.correction_source
     }
 
     /// The correction each band adds to its chain, exact minus chain, per scattering level over

@@ -22,7 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::dot::FiniteDot;
+use super::dot::{CorrectionSource, FiniteDot};
 use super::montecarlo::DotMonteCarlo;
 use super::transport::{solve, Below, Layer, Quadrature, Solution, DEFAULT_POINTS};
 use crate::error::InputError;
@@ -116,6 +116,9 @@ pub enum DotMethod {
     /// The 3-D Monte Carlo ([`super::montecarlo`]) with this many photons per wavelength over
     /// the dot (and half as many again around it for the profile) and this seed.
     MonteCarlo { photons: u64, seed: u64 },
+    /// The fast model corrected by the Monte Carlo's tables traced here for this medium and
+    /// dot ([`super::dot_exact::trace`]) with this many photons per traced band and level.
+    Traced { photons: u64, seed: u64 },
 }
 
 /// A finite dot's solution, per wavelength.
@@ -132,6 +135,9 @@ pub struct DotSolution {
     pub profile_radius_mm: Vec<f64>,
     /// The profile: one spectrum (one value per wavelength) per radius.
     pub profile: Vec<Vec<f64>>,
+    /// The fast model's correction, in words ([`FiniteDot::correction_source`]); `None` for
+    /// the Monte Carlo.
+    pub correction: Option<String>,
 }
 
 /// The transport solution of a medium, per wavelength.
@@ -333,22 +339,25 @@ impl Medium {
         let per_band = self.layers()?;
         let below = self.below()?;
         let specular = ((self.index - 1.0) / (self.index + 1.0)).powi(2);
-        let (mean, std_error, radius, profile_by_band) = match method {
-            DotMethod::Fast => {
-                let fd = FiniteDot::new(&per_band, below, self.index, k, diameter)?;
-                let answers = fd
-                    .bands()
-                    .iter()
-                    .zip(&interior)
-                    .map(|(b, l)| b.solve(l))
-                    .collect::<Result<Vec<_>, _>>()?;
-                (
-                    answers.iter().map(|a| a.mean).collect::<Vec<_>>(),
-                    None,
-                    fd.profile_radius_mm(),
-                    answers.into_iter().map(|a| a.profile).collect::<Vec<_>>(),
-                )
-            }
+        let fast = |source: CorrectionSource| -> Result<_, InputError> {
+            let fd = FiniteDot::with_correction(&per_band, below, self.index, k, diameter, source)?;
+            let answers = fd
+                .bands()
+                .iter()
+                .zip(&interior)
+                .map(|(b, l)| b.solve(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((
+                answers.iter().map(|a| a.mean).collect::<Vec<_>>(),
+                None,
+                fd.profile_radius_mm(),
+                answers.into_iter().map(|a| a.profile).collect::<Vec<_>>(),
+                Some(fd.correction_source().to_string()),
+            ))
+        };
+        let (mean, std_error, radius, profile_by_band, correction) = match method {
+            DotMethod::Fast => fast(CorrectionSource::Builtin)?,
+            DotMethod::Traced { photons, seed } => fast(CorrectionSource::Trace(photons, seed))?,
             DotMethod::MonteCarlo { photons, seed } => {
                 let tallies = per_band
                     .iter()
@@ -363,6 +372,7 @@ impl Medium {
                     Some(tallies.iter().map(|t| t.std_error).collect()),
                     tallies[0].radius_mm.clone(),
                     tallies.into_iter().map(|t| t.profile).collect(),
+                    None,
                 )
             }
         };
@@ -376,6 +386,7 @@ impl Medium {
             std_error,
             profile_radius_mm: radius,
             profile,
+            correction,
         }))
     }
 
@@ -481,9 +492,6 @@ mod tests {
 fn default_method() -> String {
     "fast".into()
 }
-fn default_photons() -> u64 {
-    20_000
-}
 fn default_seed() -> u64 {
     1
 }
@@ -507,12 +515,15 @@ pub struct OpticsRequest {
     /// Where the text came from, for messages.
     #[serde(default = "default_origin")]
     pub origin: String,
-    /// How to solve the `[dot]`: `fast` or `monte-carlo`.
+    /// How to solve the `[dot]`: `fast` (corrected where tinct's built-in Monte Carlo tables
+    /// hold or lend to the medium), `traced` (the fast model corrected by tables traced here)
+    /// or `monte-carlo`.
     #[serde(default = "default_method")]
     pub method: String,
-    /// Monte Carlo photons per wavelength over the dot.
-    #[serde(default = "default_photons")]
-    pub photons: u64,
+    /// Photons: for `monte-carlo` per wavelength over the dot (default 20,000), for `traced`
+    /// per traced band and scattering level (default [`super::skin::TRACE_PHOTONS`]).
+    #[serde(default)]
+    pub photons: Option<u64>,
     #[serde(default = "default_seed")]
     pub seed: u64,
     #[serde(default = "default_illuminant")]
@@ -540,8 +551,12 @@ pub struct DotProfile {
 #[derive(Debug, Clone, Serialize)]
 pub struct DotReport {
     pub diameter_mm: f64,
-    /// `fast` or `monte-carlo`.
+    /// `fast`, `traced` or `monte-carlo`.
     pub method: &'static str,
+    /// The fast model's correction by the Monte Carlo's tables, in words: built in, borrowed
+    /// from the built-in skins, traced here, or none (the ring chain alone); null for the
+    /// Monte Carlo.
+    pub correction: Option<String>,
     pub reflectance_diffuse: Vec<f64>,
     pub reflectance: Vec<f64>,
     pub std_error: Option<Vec<f64>>,
@@ -578,21 +593,38 @@ pub fn optics_job(req: &OpticsRequest) -> Result<OpticsReport, InputError> {
         req.observer.parse::<Observer>()?,
     );
     let (method, name) = match req.method.trim().to_ascii_lowercase().as_str() {
-        "fast" => (DotMethod::Fast, "fast"),
+        "fast" => {
+            if let Some(p) = req.photons {
+                return Err(InputError::Invalid {
+                    field: "photons".into(),
+                    message: format!(
+                        "{p}: the fast model takes no photons (methods traced and monte-carlo do)"
+                    ),
+                });
+            }
+            (DotMethod::Fast, "fast")
+        }
         // (The Monte Carlo bounds its photons, super::montecarlo::MAX_PHOTONS.)
         "monte-carlo" | "montecarlo" | "mc" => (
             DotMethod::MonteCarlo {
-                photons: req.photons,
+                photons: req.photons.unwrap_or(20_000),
                 seed: req.seed,
             },
             "monte-carlo",
+        ),
+        "traced" | "trace" | "trace-dot" => (
+            DotMethod::Traced {
+                photons: req.photons.unwrap_or(super::skin::TRACE_PHOTONS),
+                seed: req.seed,
+            },
+            "traced",
         ),
         _ => {
             return Err(InputError::Unknown {
                 field: "method".into(),
                 kind: "dot method",
                 value: req.method.clone(),
-                known: "fast, monte-carlo".into(),
+                known: "fast, traced, monte-carlo".into(),
             })
         }
     };
@@ -618,6 +650,7 @@ pub fn optics_job(req: &OpticsRequest) -> Result<OpticsReport, InputError> {
             lab: lab_of(&d.reflectance_diffuse)?,
             diameter_mm: d.diameter_mm,
             method: name,
+            correction: d.correction,
             reflectance_diffuse: d.reflectance_diffuse,
             reflectance: d.reflectance,
             std_error: d.std_error,

@@ -764,8 +764,10 @@ impl DotSite {
     /// of it Monte Carlo kernels of the skin above the dot), not per pigment; the coarse model
     /// [`DotSite::reflectance_coarse`] steers by (8 directions) on first use, on the same
     /// kernels (about 9 ms). When tinct's built-in Monte Carlo tables hold this skin and dot
-    /// (its own skins at the default dot, [`super::dot_exact`]) both models are corrected by
-    /// them, about 50 ms more ([`DotSite::dot_corrected`]).
+    /// (its own skins with the default dot at four depths, [`super::dot_exact`]), or like ones
+    /// ([`super::dot_exact::borrow`]: a measured skin, a needle of 0.18-0.5 mm), both models
+    /// are corrected by them at no extra cost ([`DotSite::dot_corrected`],
+    /// [`DotSite::dot_correction`]).
     ///
     /// # Errors
     /// A diameter outside [`DOT_DIAMETER_RANGE_MM`].
@@ -851,6 +853,12 @@ impl DotSite {
     /// ([`FiniteDot::corrected`]; false for a sheet, which needs none).
     pub fn dot_corrected(&self) -> bool {
         self.finite.as_ref().is_some_and(|f| f.corrected())
+    }
+
+    /// Where the finite dot's correction comes from, in words
+    /// ([`FiniteDot::correction_source`]); `None` for a sheet.
+    pub fn dot_correction(&self) -> Option<&str> {
+        self.finite.as_ref().map(|f| f.correction_source())
     }
 
     /// The prepared finite dot, when it is finite.
