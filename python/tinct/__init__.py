@@ -138,7 +138,7 @@ def appear(request=None, *, catalog=(), **fields):
     ``thickness_mm``, ``dot_diameter_mm`` (``None`` for an infinite sheet), ``trace_dot``
     (trace the Monte Carlo's correction of the fast finite-dot model for this skin and dot,
     about 3 s; built in for the Fitzpatrick presets at the default dot and four depths, and
-    borrowed by like skins and needles of 0.18-0.5 mm), ``cluster_um``,
+    borrowed by like skins and dots of 0.18-1 mm), ``cluster_um``,
     ``cluster_fill``, ``spacing_mm`` or ``coverage``, ``skin_tolerance``, ``skin_specular``,
     ``illuminant`` and ``observer``, and ``monte_carlo=True`` (with ``photons`` and ``seed``)
     to solve the finite dot by the 3-D Monte Carlo as well (``r["finite"]["monte_carlo"]``,

@@ -361,7 +361,7 @@ pub struct DotArgs {
     pub dot_diameter: String,
     /// Trace the 3-D Monte Carlo's correction of the fast finite-dot model for this skin and
     /// dot (about 3 s). Built in for fitzpatrick:I-VI with a 0.25 mm dot at 0, 0.05, 0.1 and
-    /// 0.2 mm deep, and borrowed from them by like measured skins and needles of 0.18-0.5 mm
+    /// 0.2 mm deep, and borrowed from them by like measured skins and dots of 0.18-1 mm
     /// (the JSON's correction says which); without it, right under the epidermis, the fast
     /// model reads dots up to about 2.5 dE00 darker than the Monte Carlo.
     #[arg(long = "trace-dot")]

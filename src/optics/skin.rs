@@ -765,7 +765,7 @@ impl DotSite {
     /// [`DotSite::reflectance_coarse`] steers by (8 directions) on first use, on the same
     /// kernels (about 9 ms). When tinct's built-in Monte Carlo tables hold this skin and dot
     /// (its own skins with the default dot at four depths, [`super::dot_exact`]), or like ones
-    /// ([`super::dot_exact::borrow`]: a measured skin, a needle of 0.18-0.5 mm), both models
+    /// ([`super::dot_exact::borrow`]: a measured skin, a dot of 0.18-1 mm), both models
     /// are corrected by them at no extra cost ([`DotSite::dot_corrected`],
     /// [`DotSite::dot_correction`]).
     ///
