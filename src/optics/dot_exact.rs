@@ -371,8 +371,8 @@ pub struct BuiltinSet {
     pub diameter_mm: f64,
     pub key: String,
     /// The medium it was traced for, which [`borrow`] compares others with: the dot's layer,
-    /// the refractive index inside, and per band every bare layer as [mu_a, mu_s, g, thickness] (per mm, mm; thickness -1
-    /// for the semi-infinite last layer).
+    /// the refractive index inside, and per band every bare layer as [mu_a, mu_s, g,
+    /// thickness] (per mm, mm; thickness -1 for the semi-infinite last layer).
     #[serde(default)]
     pub dot_layer: usize,
     #[serde(default)]
@@ -412,7 +412,8 @@ pub struct BuiltinFile {
     pub sets: Vec<BuiltinSet>,
 }
 
-/// The embedded sets, parsed on first use.
+/// The embedded sets, parsed on first use: each set's description (its `tables` emptied) and
+/// its tables.
 fn builtin_sets() -> &'static [(BuiltinSet, Arc<ExactTables>)] {
     static SETS: OnceLock<Vec<(BuiltinSet, Arc<ExactTables>)>> = OnceLock::new();
     SETS.get_or_init(|| {
@@ -420,8 +421,13 @@ fn builtin_sets() -> &'static [(BuiltinSet, Arc<ExactTables>)] {
             serde_json::from_str(BUILTIN).expect("embedded data/dot/exact.json parses");
         file.sets
             .into_iter()
-            .map(|s| {
-                let tables = Arc::new(s.tables.clone());
+            .map(|mut s| {
+                let empty = ExactTables {
+                    photons: s.tables.photons,
+                    seed: s.tables.seed,
+                    bands: vec![],
+                };
+                let tables = Arc::new(std::mem::replace(&mut s.tables, empty));
                 (s, tables)
             })
             .collect()
@@ -449,9 +455,9 @@ pub const BORROW_DIAMETER_MM: (f64, f64) = (0.18, 1.0);
 /// a built-in set's at every band, as a ratio, for its correction to be borrowed. Checked
 /// (`tests/finite_dot.rs::borrowed_correction_survey`) on type III with the dermis's
 /// scattering times 0.5, 0.65, 0.8, 1.3 and 1.6 (73 of 75 cases within 0.006, largest 0.0076;
-/// the chain alone 49) and on measured skins up to 1.36 in the red; two measured skins fitted at 0.3-0.46 of
-/// it (thick epidermis, steep scattering law) were read better by the chain alone (RMS 0.0018
-/// and 0.0028 against 0.0030 and 0.0031 borrowed).
+/// the chain alone 49) and on measured skins up to 1.36 in the red; two measured skins fitted
+/// at 0.3-0.46 of it (thick epidermis, steep scattering law) were read better by the chain
+/// alone (RMS 0.0018 and 0.0028 against 0.0030 and 0.0031 borrowed).
 pub const BORROW_SCATTERING: (f64, f64) = (0.5, 1.6);
 /// How far the thickness of each layer above the dot (the epidermis) may lie from a built-in
 /// set's, as a ratio: checked at 0.05 and 0.1 mm against the built-in 0.07 mm (30 of 30 within
@@ -569,21 +575,20 @@ pub fn borrow_within(
         return None;
     }
     let medium = BuiltinSet::medium_of(layers);
-    let alike_sets: Vec<&BuiltinSet> = builtin_sets()
+    let alike_sets: Vec<(&BuiltinSet, &ExactTables)> = builtin_sets()
         .iter()
-        .map(|(s, _)| s)
-        .filter(|s| {
-            s.tables.bands.len() == layers.len()
-                && (s.medium.first().and_then(|st| st.first()).is_some())
-                && s.tables.bands.iter().all(|b| b.corrections.is_some())
+        .filter(|(s, t)| {
+            t.bands.len() == layers.len()
+                && t.bands.iter().all(|b| b.corrections.is_some())
                 && (s.index - index).abs() < 1e-12
                 && alike(&medium, dot_layer, s, (limits.scattering, limits.thickness))
         })
+        .map(|(s, t)| (s, t.as_ref()))
         .collect();
     // The diameters traced for this geometry: between two, the correction is interpolated in
     // log diameter; below the smallest it is held (down to the limit); above the largest, held
     // out to twice it.
-    let mut diameters: Vec<f64> = alike_sets.iter().map(|s| s.diameter_mm).collect();
+    let mut diameters: Vec<f64> = alike_sets.iter().map(|(s, _)| s.diameter_mm).collect();
     diameters.sort_by(f64::total_cmp);
     diameters.dedup();
     let large = *diameters.last()?;
@@ -611,11 +616,11 @@ pub fn borrow_within(
             100.0 * g
         )
     };
-    let first = alike_sets[0];
+    let first = alike_sets[0].1;
     Some((
         Arc::new(ExactTables {
-            photons: first.tables.photons,
-            seed: first.tables.seed,
+            photons: first.photons,
+            seed: first.seed,
             bands,
         }),
         format!("borrowed from the built-in Monte Carlo tables of {skins} for {dots}"),
@@ -658,14 +663,14 @@ fn mix(x: &[Vec<f64>], y: &[Vec<f64>], t: f64) -> Vec<Vec<f64>> {
 /// two whose skins' pigmentation brackets `p`, per band; with the skins they came from, in
 /// words. `None` when `p` lies more than [`BORROW_BEYOND`] outside them.
 fn by_pigmentation(
-    sets: &[&BuiltinSet],
+    sets: &[(&BuiltinSet, &ExactTables)],
     diameter: f64,
     p: f64,
 ) -> Option<(Vec<Vec<Vec<f64>>>, String)> {
-    let mut these: Vec<(f64, &BuiltinSet)> = sets
+    let mut these: Vec<(f64, (&BuiltinSet, &ExactTables))> = sets
         .iter()
-        .filter(|s| s.diameter_mm == diameter)
-        .map(|s| (pigmentation(&s.medium), *s))
+        .filter(|(s, _)| s.diameter_mm == diameter)
+        .map(|&(s, t)| (pigmentation(&s.medium), (s, t)))
         .collect();
     these.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (lo, hi) = (these.first()?.0, these.last()?.0);
@@ -675,12 +680,11 @@ fn by_pigmentation(
     let knots: Vec<f64> = these.iter().map(|t| t.0).collect();
     let (ka, kb, f) = bracket(&knots, p, |k| k);
     let find = |k: f64| these.iter().find(|t| t.0 == k).map(|t| t.1);
-    let (a, b) = (find(ka)?, find(kb)?);
-    let tables = a
-        .tables
+    let ((a, ta), (b, tb)) = (find(ka)?, find(kb)?);
+    let tables = ta
         .bands
         .iter()
-        .zip(&b.tables.bands)
+        .zip(&tb.bands)
         .map(|(x, y)| Some(mix(x.corrections.as_ref()?, y.corrections.as_ref()?, f)))
         .collect::<Option<Vec<_>>>()?;
     let skins = if f == 0.0 {
