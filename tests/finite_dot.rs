@@ -1000,7 +1000,7 @@ fn builtin_about(photons: u64) -> String {
     )
 }
 
-/// Traces the Monte Carlo's exact tables for tinct's built-in skins at the default dot, derives
+/// Traces the Monte Carlo's exact tables for tinct's built-in skins and dots, derives
 /// the full model's corrections from them and writes data/dot/exact.json
 /// (src/optics/dot_exact.rs). Minutes on two cores:
 /// `cargo test --release --test integration -- --ignored regenerate_builtin_dot_tables`.
@@ -1033,7 +1033,6 @@ fn regenerate_builtin_dot_tables() {
         let key = dot_exact::key(&layers, Below::SemiInfinite, index, k, d);
         let tables =
             dot_exact::trace(&layers, Below::SemiInfinite, index, k, d, photons, SEED).unwrap();
-        let tables = with_chain_corrections(&layers, index, k, d, &tables);
         println!(
             "{skin}, {d} mm at {depth} mm: {:.1} s",
             start.elapsed().as_secs_f64()
@@ -1054,7 +1053,7 @@ fn regenerate_builtin_dot_tables() {
         about: builtin_about(photons),
         sets,
     });
-    // The corrections again from the exact values as written (rounded), as the check
+    // The corrections, derived from the exact values as written (rounded), as the check
     // builtin_dot_corrections_are_current derives them.
     refresh_builtin_corrections();
 }
@@ -1489,107 +1488,51 @@ fn borrowed_correction_survey() {
         p
     };
     let filter: Option<String> = std::env::var("SURVEY").ok();
-    let cases: Vec<(String, SkinParams, f64, f64)> = [
-        "lab(70 7 16)",
-        "lab(66 9 18)",
-        "lab(62 11 17)",
-        "lab(57 11 20)",
-        "lab(52 12 22)",
-        "lab(45 10 17)",
-        "lab(40 9 14)",
-    ]
-    .iter()
-    .map(|s| (s.to_string(), measured(s), 0.25, 0.0))
-    .chain([
-        (
-            "fitzpatrick:I".to_string(),
-            SkinParams::fitzpatrick("I").unwrap(),
-            0.18,
-            0.0,
-        ),
-        (
-            "fitzpatrick:II".to_string(),
-            SkinParams::fitzpatrick("II").unwrap(),
-            0.3,
-            0.0,
-        ),
-        ("fitzpatrick:III".to_string(), iii, 0.35, 0.0),
-        (
-            "fitzpatrick:V".to_string(),
-            SkinParams::fitzpatrick("V").unwrap(),
-            0.5,
-            0.0,
-        ),
-        (
-            "lab(62 11 17)".to_string(),
-            measured("lab(62 11 17)"),
-            0.35,
-            0.0,
-        ),
-        // Large dots (labelled so that SURVEY=large picks them).
-        ("large III".to_string(), iii, 0.7, 0.0),
-        (
-            "large I".to_string(),
-            SkinParams::fitzpatrick("I").unwrap(),
-            0.8,
-            0.05,
-        ),
-        (
-            "large lab(62 11 17)".to_string(),
-            measured("lab(62 11 17)"),
-            1.0,
-            0.05,
-        ),
-        (
-            "large lab(70 7 16)".to_string(),
-            measured("lab(70 7 16)"),
-            0.6,
-            0.0,
-        ),
+    // (tag, skin, diameter mm, depth mm); "large" tags the large dots, for SURVEY=large.
+    let named: [(&str, &str, f64, f64); 20] = [
+        ("", "lab(70 7 16)", 0.25, 0.0),
+        ("", "lab(66 9 18)", 0.25, 0.0),
+        ("", "lab(62 11 17)", 0.25, 0.0),
+        ("", "lab(57 11 20)", 0.25, 0.0),
+        ("", "lab(52 12 22)", 0.25, 0.0),
+        ("", "lab(45 10 17)", 0.25, 0.0),
+        ("", "lab(40 9 14)", 0.25, 0.0),
+        ("", "fitzpatrick:I", 0.18, 0.0),
+        ("", "fitzpatrick:II", 0.3, 0.0),
+        ("", "fitzpatrick:III", 0.35, 0.0),
+        ("", "fitzpatrick:V", 0.5, 0.0),
+        ("", "lab(62 11 17)", 0.35, 0.0),
+        ("large ", "fitzpatrick:III", 0.7, 0.0),
+        ("large ", "fitzpatrick:I", 0.8, 0.05),
+        ("large ", "lab(62 11 17)", 1.0, 0.05),
+        ("large ", "lab(70 7 16)", 0.6, 0.0),
         // Borrowing at the other built-in depths.
-        (
-            "lab(62 11 17)".to_string(),
-            measured("lab(62 11 17)"),
-            0.25,
-            0.05,
-        ),
-        (
-            "lab(52 12 22)".to_string(),
-            measured("lab(52 12 22)"),
-            0.3,
-            0.1,
-        ),
-        (
-            "fitzpatrick:I".to_string(),
-            SkinParams::fitzpatrick("I").unwrap(),
-            0.18,
-            0.2,
-        ),
-        (
-            "fitzpatrick:IV".to_string(),
-            SkinParams::fitzpatrick("IV").unwrap(),
-            0.4,
-            0.05,
-        ),
-    ])
-    .chain([0.5, 0.65, 0.8, 1.3, 1.6].into_iter().map(|x| {
-        (
-            format!("III, dermis scattering x{x}"),
-            variant(&|p| p.dermis_scattering_per_cm *= x),
-            0.25,
-            0.0,
-        )
-    }))
-    .chain([0.05, 0.1].into_iter().map(|e| {
-        (
-            format!("III, epidermis {e} mm"),
-            variant(&|p| p.epidermis_mm = e),
-            0.25,
-            0.0,
-        )
-    }))
-    .filter(|(label, _, _, _)| filter.as_ref().is_none_or(|f| label.contains(f.as_str())))
-    .collect();
+        ("", "lab(62 11 17)", 0.25, 0.05),
+        ("", "lab(52 12 22)", 0.3, 0.1),
+        ("", "fitzpatrick:I", 0.18, 0.2),
+        ("", "fitzpatrick:IV", 0.4, 0.05),
+    ];
+    let cases: Vec<(String, SkinParams, f64, f64)> = named
+        .iter()
+        .map(|&(tag, text, d, depth)| (format!("{tag}{text}"), measured(text), d, depth))
+        .chain([0.5, 0.65, 0.8, 1.3, 1.6].into_iter().map(|x| {
+            (
+                format!("III, dermis scattering x{x}"),
+                variant(&|p| p.dermis_scattering_per_cm *= x),
+                0.25,
+                0.0,
+            )
+        }))
+        .chain([0.05, 0.1].into_iter().map(|e| {
+            (
+                format!("III, epidermis {e} mm"),
+                variant(&|p| p.epidermis_mm = e),
+                0.25,
+                0.0,
+            )
+        }))
+        .filter(|(label, _, _, _)| filter.as_ref().is_none_or(|f| label.contains(f.as_str())))
+        .collect();
     let mut all: Vec<(f64, f64)> = vec![];
     for (skin_text, p, d, depth) in cases {
         let skin = SkinOptics::new(p).unwrap();

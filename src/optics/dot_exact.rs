@@ -297,16 +297,7 @@ pub fn trace(
             let levels = match (left, right) {
                 (Some(l), Some(r)) if l.band != r.band => {
                     let f = (b - l.band) as f64 / (r.band - l.band) as f64;
-                    let (x, y) = (from(l)?, from(r)?);
-                    x.iter()
-                        .zip(&y)
-                        .map(|(u, v)| {
-                            u.iter()
-                                .zip(v)
-                                .map(|(p, q)| (1.0 - f) * p + f * q)
-                                .collect()
-                        })
-                        .collect()
+                    mix(&from(l)?, &from(r)?, f)
                 }
                 (Some(t), _) | (None, Some(t)) => from(t)?,
                 (None, None) => vec![],
