@@ -799,8 +799,8 @@ pub struct DotSpec {
     pub cluster_fill: f64,
     /// Trace the 3-D Monte Carlo's correction of the finite dot's fast model for this skin and
     /// dot (about 3 s) instead of using the built-in tables, which hold tinct's own skins with
-    /// the default dot at 0, 0.05, 0.1 and 0.2 mm deep and lend theirs to like skins and
-    /// dots of 0.18-1 mm; without either the fast model is its ring chain alone.
+    /// 0.25 and 1 mm dots 0-0.3 mm deep and lend theirs to like skins, other depths and dots
+    /// of 0.18-1 mm; without either the fast model is its ring chain alone.
     #[serde(default)]
     pub trace_dot: bool,
 }

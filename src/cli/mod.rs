@@ -360,10 +360,10 @@ pub struct DotArgs {
     #[arg(long = "dot-diameter", visible_alias = "needle", default_value = DEFAULT_DIAMETER, value_name = "LENGTH|sheet")]
     pub dot_diameter: String,
     /// Trace the 3-D Monte Carlo's correction of the fast finite-dot model for this skin and
-    /// dot (about 3 s). Built in for fitzpatrick:I-VI with a 0.25 mm dot at 0, 0.05, 0.1 and
-    /// 0.2 mm deep, and borrowed from them by like measured skins and dots of 0.18-1 mm
-    /// (the JSON's correction says which); without it, right under the epidermis, the fast
-    /// model reads dots up to about 2.5 dE00 darker than the Monte Carlo.
+    /// dot (about 3 s). Built in for fitzpatrick:I-VI with 0.25 and 1 mm dots 0-0.3 mm deep,
+    /// and borrowed from them by like measured skins, other depths and dots of 0.18-1 mm (the
+    /// JSON's correction says which); without it, right under the epidermis, the fast model
+    /// reads dots up to about 2.5 dE00 darker than the Monte Carlo.
     #[arg(long = "trace-dot")]
     pub trace_dot: bool,
 }

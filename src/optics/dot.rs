@@ -84,9 +84,9 @@
 //! 14 extra absorption optical depths (nil, then 0.01 to 100 at three a decade), interpolated
 //! in log optical depth and, between the scattering levels, in log mu_s' ([`Correction`]),
 //! and added to the mean over the dot and to the profile inside it. The tables cost seconds to
-//! trace, so they are built in for tinct's own skins with the default dot at four depths and
-//! found by a hash of the whole medium; a like medium (a measured skin, another needle)
-//! borrows theirs ([`dot_exact::borrow`]); [`FiniteDot::with_correction`] traces them for any
+//! trace, so they are built in for tinct's own skins with 0.25 and 1 mm dots at five depths
+//! (0-0.3 mm) and found by a hash of the whole medium; a like medium (a measured skin, another
+//! needle, another depth) borrows theirs ([`dot_exact::borrow`]); [`FiniteDot::with_correction`] traces them for any
 //! other. Without them [`FiniteDot::corrected`] is false and the model is the chain alone
 //! ([`FiniteDot::correction_source`] says which). A pattern's looks and the
 //! profile beside the dot are the chain's alone.

@@ -33,19 +33,21 @@
 //! not.
 //!
 //! **Cost.** At [`BUILTIN_PHOTONS`] photons this takes minutes on two cores, so the tables for
-//! tinct's built-in skins with the default dot (0.25 mm across, 0.1 mm thick) at 0, 0.05, 0.1
-//! and 0.2 mm below the junction are traced ahead
+//! tinct's built-in skins with dots 0.25 mm (the default SMP needle) and 1 mm across, 0.1 mm
+//! thick, at 0, 0.05, 0.1, 0.2 and 0.3 mm below the junction are traced ahead
 //! (`tests/finite_dot.rs::regenerate_builtin_dot_tables`) and embedded from
 //! `data/dot/exact.json`, each under a key that hashes everything it depends on ([`key`]).
 //!
-//! **Borrowing.** Another skin or diameter finds none of its own, but the correction (exact
-//! minus the chain) changes slowly with the skin's absorption and the dot's size: a medium of
-//! the same layers, depth and dot thickness, whose scattering and epidermis lie close to the
-//! built-in skins', borrows theirs, interpolated between the two skins whose pigmentation
-//! brackets its own ([`borrow`]; the limits [`BORROW_DIAMETER_MM`], [`BORROW_SCATTERING`],
-//! [`BORROW_THICKNESS`], [`BORROW_BEYOND`] are where it was checked against the Monte Carlo).
-//! Beyond them the fast model is the chain alone, unless the caller traces the tables itself
-//! ([`trace`]).
+//! **Borrowing.** Another skin, depth or diameter finds none of its own, but the correction
+//! (exact minus the chain) changes slowly with the skin's absorption, the dot's depth and its
+//! size: a medium of the same layers and dot thickness, whose scattering and epidermis lie
+//! close to the built-in skins', borrows theirs ([`borrow`]), interpolated in depth between
+//! the built-in depths (fading to nil below the deepest, where the chain alone is as good), in
+//! log diameter between the built-in dots, and between the two skins whose pigmentation
+//! brackets its own. The limits [`BORROW_DIAMETER_MM`], [`BORROW_SCATTERING`],
+//! [`BORROW_THICKNESS`], [`BORROW_BEYOND`], [`BORROW_FADE_MM`] are where it was checked against
+//! the Monte Carlo. Beyond them the fast model is the chain alone, unless the caller traces the
+//! tables itself ([`trace`]).
 
 use std::sync::{Arc, OnceLock};
 
@@ -352,9 +354,10 @@ pub fn key(
     format!("{h:016x}")
 }
 
-/// One set of the embedded file.
+/// One set of the embedded file; `T` its tables (kept unparsed, as text, until they are used:
+/// [`builtin_sets`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BuiltinSet {
+pub struct BuiltinSet<T = ExactTables> {
     /// What it was traced for, for people.
     pub skin: String,
     pub depth_mm: f64,
@@ -370,7 +373,7 @@ pub struct BuiltinSet {
     pub index: f64,
     #[serde(default)]
     pub medium: Vec<Vec<[f64; 4]>>,
-    pub tables: ExactTables,
+    pub tables: T,
 }
 
 impl BuiltinSet {
@@ -403,23 +406,42 @@ pub struct BuiltinFile {
     pub sets: Vec<BuiltinSet>,
 }
 
-/// The embedded sets, parsed on first use: each set's description (its `tables` emptied) and
-/// its tables.
-fn builtin_sets() -> &'static [(BuiltinSet, Arc<ExactTables>)] {
-    static SETS: OnceLock<Vec<(BuiltinSet, Arc<ExactTables>)>> = OnceLock::new();
+/// One embedded set: its description and medium, parsed on first use of any, and its tables,
+/// parsed on first use of them (most runs use one set, or the few a borrowed correction mixes:
+/// parsing all of them would cost more than the model).
+struct Embedded {
+    set: BuiltinSet<Box<serde_json::value::RawValue>>,
+    tables: OnceLock<Arc<ExactTables>>,
+}
+
+impl Embedded {
+    fn tables(&self) -> Arc<ExactTables> {
+        self.tables
+            .get_or_init(|| {
+                Arc::new(
+                    serde_json::from_str(self.set.tables.get())
+                        .expect("embedded data/dot/exact.json's tables parse"),
+                )
+            })
+            .clone()
+    }
+}
+
+/// The embedded sets (`tests/finite_dot.rs` parses every one of them whole).
+fn builtin_sets() -> &'static [Embedded] {
+    static SETS: OnceLock<Vec<Embedded>> = OnceLock::new();
     SETS.get_or_init(|| {
-        let file: BuiltinFile =
+        #[derive(Deserialize)]
+        struct Lazy {
+            sets: Vec<BuiltinSet<Box<serde_json::value::RawValue>>>,
+        }
+        let file: Lazy =
             serde_json::from_str(BUILTIN).expect("embedded data/dot/exact.json parses");
         file.sets
             .into_iter()
-            .map(|mut s| {
-                let empty = ExactTables {
-                    photons: s.tables.photons,
-                    seed: s.tables.seed,
-                    bands: vec![],
-                };
-                let tables = Arc::new(std::mem::replace(&mut s.tables, empty));
-                (s, tables)
+            .map(|set| Embedded {
+                set,
+                tables: OnceLock::new(),
             })
             .collect()
     })
@@ -429,18 +451,18 @@ fn builtin_sets() -> &'static [(BuiltinSet, Arc<ExactTables>)] {
 pub fn builtin(key: &str) -> Option<Arc<ExactTables>> {
     builtin_sets()
         .iter()
-        .find(|(s, _)| s.key == key)
-        .map(|(_, t)| t.clone())
+        .find(|e| e.set.key == key)
+        .map(Embedded::tables)
 }
 
-/// The dot diameters, mm, over which the built-in sets' corrections (traced at 0.25 mm, and at
-/// 1 mm at 0 and 0.05 mm deep) are borrowed for another diameter ([`borrow`]): interpolated in
-/// log diameter between them, held below 0.25 mm and, where no 1 mm set was traced, up to
-/// twice 0.25 mm. Checked against the Monte Carlo at 0.18, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8
-/// and 1 mm on types I-V and two measured skins, 0-0.2 mm deep: 180 of 180 cases within 0.006,
-/// largest 0.0057 (the chain alone 148; the 0.25 mm correction alone at 0.7-1 mm was worse
-/// than none), `tests/finite_dot.rs::borrowed_correction_survey`. Over that survey's 25
-/// borrowing skins, dots and depths: 372 of 375 cases within 0.006 (the chain alone 280).
+/// The dot diameters, mm, over which the built-in sets' corrections (traced at 0.25 and 1 mm)
+/// are borrowed for another diameter ([`borrow`]): interpolated in log diameter between them,
+/// held below 0.25 mm. Checked against the Monte Carlo at 0.18, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7,
+/// 0.8 and 1 mm on types I-V and two measured skins, 0-0.25 mm deep
+/// (`tests/finite_dot.rs::borrowed_correction_survey`, the cases between the built-in dots
+/// all within 0.006; the 0.25 mm correction alone at 0.7-1 mm was worse than none). Over that
+/// survey's 34 borrowing skins, dots and depths: see [`BORROW_FADE_MM`] and the survey's
+/// doc.
 pub const BORROW_DIAMETER_MM: (f64, f64) = (0.18, 1.0);
 /// How far the reduced scattering of the dot's layer and of the layers below it may lie from
 /// a built-in set's at every band, as a ratio, for its correction to be borrowed. Checked
@@ -456,9 +478,17 @@ pub const BORROW_SCATTERING: (f64, f64) = (0.5, 1.6);
 pub const BORROW_THICKNESS: (f64, f64) = (0.7, 1.45);
 /// How far beyond the built-in skins' range of epidermal absorption (the lightest's over 2,
 /// the darkest's times 2) a skin may lie and still borrow the nearest one's correction; and
-/// how far above the largest dot traced for its geometry a dot may be (twice: checked from
-/// 0.25 to 0.5 mm at the depths that have no larger set).
+/// how far above the largest dot traced at a depth a dot may be (twice: checked from 0.25 to
+/// 0.5 mm when only 0.25 mm was traced at 0.1 and 0.2 mm; every built-in depth now has a 1 mm
+/// set, so [`BORROW_DIAMETER_MM`] limits first).
 pub const BORROW_BEYOND: f64 = 2.0;
+/// Over how many mm below the deepest built-in depth (0.3 mm) its correction fades linearly to
+/// nil, so that the look stays continuous in depth. Below 0.3 mm the chain alone met the 0.006
+/// in 179 of 180 cases of `tests/finite_dot.rs::borrowed_correction_survey` (0.35-1 mm deep,
+/// dots 0.25-1 mm, types I-V and two measured skins; largest 0.0073, a 1 mm dot 0.4 mm deep in
+/// type II), and the 0.3 mm correction held unfaded in 180 (largest 0.0052), with neither
+/// better overall (RMS 0.0018 and 0.0019).
+pub const BORROW_FADE_MM: f64 = 0.1;
 
 /// The mean over the bands of the log of the epidermis's absorption optical depth: the
 /// pigmentation of the skin over the dot, along which borrowed corrections are interpolated.
@@ -471,45 +501,116 @@ fn pigmentation(medium: &[Vec<[f64; 4]>]) -> f64 {
     logs.iter().sum::<f64>() / logs.len().max(1) as f64
 }
 
-/// Whether `medium` is a built-in set's geometry and scattering closely enough to take its
-/// correction: the same layers, dot layer and dot thickness; layers above the dot within
-/// [`BORROW_THICKNESS`] in thickness, the dot's layer and those below it within
-/// [`BORROW_SCATTERING`] in reduced scattering at every band, and the same anisotropies.
-fn alike(
-    medium: &[Vec<[f64; 4]>],
+/// A medium as [`borrow`] compares it: the layers above the dot that are not its own tissue,
+/// the dot's layer, and the layers below it with runs of alike layers merged into one; and the
+/// depth of the dot's top below the last layer that differs from its tissue (the junction, in
+/// a skin), the run of its own tissue above it taken out. Two media that differ only in how
+/// deep the dot lies in its tissue, or in where that tissue is cut into layers (tinct's
+/// papillary and reticular dermis have the same optics), have the same frame.
+#[derive(Debug, Clone)]
+struct Frame {
+    medium: Vec<Vec<[f64; 4]>>,
     dot_layer: usize,
-    set: &BuiltinSet,
-    (scattering, thickness): ((f64, f64), (f64, f64)),
-) -> bool {
+    depth_mm: f64,
+}
+
+impl Frame {
+    /// The frame of `medium` (as [`BuiltinSet::medium`]) with the dot in `dot_layer`; `None`
+    /// when its bands differ in layers or the dot's layer is not among them.
+    fn of(medium: &[Vec<[f64; 4]>], dot_layer: usize) -> Option<Frame> {
+        let n = medium.first()?.len();
+        if dot_layer >= n || medium.iter().any(|s| s.len() != n) {
+            return None;
+        }
+        // Alike: the same mu_a, mu_s and g at every band (the file keeps six digits).
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs());
+        let same = |i: usize, j: usize| {
+            medium
+                .iter()
+                .all(|s| (0..3).all(|q| close(s[i][q], s[j][q])))
+        };
+        let mut top = dot_layer;
+        while top > 0 && same(top - 1, dot_layer) {
+            top -= 1;
+        }
+        let depth_mm = (top..dot_layer).fold(0.0, |z, k| z + medium[0][k][3]);
+        let mut runs: Vec<(usize, f64)> = (0..top)
+            .chain(std::iter::once(dot_layer))
+            .map(|k| (k, medium[0][k][3]))
+            .collect();
+        let mut k = dot_layer + 1;
+        while k < n {
+            let mut thickness = medium[0][k][3];
+            let mut j = k;
+            while j + 1 < n && same(j + 1, k) {
+                j += 1;
+                let t = medium[0][j][3];
+                thickness = if t < 0.0 || thickness < 0.0 {
+                    -1.0
+                } else {
+                    thickness + t
+                };
+            }
+            runs.push((k, thickness));
+            k = j + 1;
+        }
+        Some(Frame {
+            medium: medium
+                .iter()
+                .map(|s| {
+                    runs.iter()
+                        .map(|&(k, t)| [s[k][0], s[k][1], s[k][2], t])
+                        .collect()
+                })
+                .collect(),
+            dot_layer: top,
+            depth_mm,
+        })
+    }
+}
+
+/// Whether the frame `mine` is a built-in set's (`theirs`) closely enough to take its
+/// correction, the dot's depth aside: the same layers, dot layer and dot thickness; layers
+/// above the dot within [`BORROW_THICKNESS`] in thickness, the dot's layer and those below it
+/// within [`BORROW_SCATTERING`] in reduced scattering at every band, and the same anisotropies.
+fn alike(mine: &Frame, theirs: &Frame, (scattering, thickness): ((f64, f64), (f64, f64))) -> bool {
     // (A relative 1e-4 of slack: the file holds six significant digits, and a skin made with
     // exactly the limit's scattering is inside.)
     let within = |a: f64, b: f64, (lo, hi): (f64, f64)| {
         b > 0.0 && (lo * (1.0 - 1e-4)..=hi * (1.0 + 1e-4)).contains(&(a / b))
     };
-    set.dot_layer == dot_layer
-        && set.medium.len() == medium.len()
-        && medium.iter().zip(&set.medium).all(|(mine, theirs)| {
-            mine.len() == theirs.len()
-                && mine.iter().zip(theirs).enumerate().all(|(k, (a, b))| {
-                    let same_g = (a[2] - b[2]).abs() < 1e-9;
-                    let thick = if k < dot_layer {
-                        within(a[3], b[3], thickness)
-                    } else {
-                        (a[3] - b[3]).abs() <= 1e-5 * b[3].abs()
-                    };
-                    let scatter = k < dot_layer
-                        || within(a[1] * (1.0 - a[2]), b[1] * (1.0 - b[2]), scattering);
-                    same_g && thick && scatter
-                })
-        })
+    let dot_layer = mine.dot_layer;
+    theirs.dot_layer == dot_layer
+        && theirs.medium.len() == mine.medium.len()
+        && mine
+            .medium
+            .iter()
+            .zip(&theirs.medium)
+            .all(|(mine, theirs)| {
+                mine.len() == theirs.len()
+                    && mine.iter().zip(theirs).enumerate().all(|(k, (a, b))| {
+                        let same_g = (a[2] - b[2]).abs() < 1e-9;
+                        let thick = if k < dot_layer {
+                            within(a[3], b[3], thickness)
+                        } else {
+                            (a[3] - b[3]).abs() <= 1e-5 * b[3].abs()
+                        };
+                        let scatter = k < dot_layer
+                            || within(a[1] * (1.0 - a[2]), b[1] * (1.0 - b[2]), scattering);
+                        same_g && thick && scatter
+                    })
+            })
 }
 
-/// A correction borrowed from the built-in sets for a medium they do not hold (another
-/// diameter, a measured skin): from the sets of the same geometry and scattering ([`alike`])
-/// traced at the default dot, the two whose skins' pigmentation brackets this one's (the mean
-/// log absorption optical depth of the epidermis), interpolated between them in it; the nearest
-/// alone out to [`BORROW_BEYOND`] past the lightest and the darkest. `None` when no set is
-/// alike, the diameter is outside [`BORROW_DIAMETER_MM`] or the skin is too far outside.
+/// A correction borrowed from the built-in sets for a medium they do not hold (another depth,
+/// diameter or skin): from the sets of the same frame and scattering ([`Frame`], [`alike`]),
+/// interpolated linearly in depth between the two traced depths around the dot's (below the
+/// deepest, fading to nil over [`BORROW_FADE_MM`]); at each, in log diameter between the two traced
+/// diameters around it (held below the smallest, down to [`BORROW_DIAMETER_MM`], and above the
+/// largest out to [`BORROW_BEYOND`] times it); and at each of those, between the two skins
+/// whose pigmentation brackets this one's (the mean log absorption optical depth of the
+/// epidermis), the nearest alone out to [`BORROW_BEYOND`] past the lightest and the darkest.
+/// `None` when no set is alike, or the medium lies outside those limits.
 ///
 /// Borrowing is checked against the Monte Carlo, not derived: the correction (exact minus the
 /// chain) changes little with what the skin absorbs, but does change with its pigmentation
@@ -533,24 +634,31 @@ pub fn borrow(
 }
 
 /// How far [`borrow`] lends: diameters (mm), and ratios of scattering and of the thickness
-/// above the dot, each (least, most).
+/// above the dot, each (least, most); and over how many mm below the deepest traced depth its
+/// correction fades to nil.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BorrowLimits {
     pub diameter_mm: (f64, f64),
     pub scattering: (f64, f64),
     pub thickness: (f64, f64),
+    pub fade_mm: f64,
 }
 
 impl Default for BorrowLimits {
-    /// [`BORROW_DIAMETER_MM`], [`BORROW_SCATTERING`], [`BORROW_THICKNESS`].
+    /// [`BORROW_DIAMETER_MM`], [`BORROW_SCATTERING`], [`BORROW_THICKNESS`],
+    /// [`BORROW_FADE_MM`].
     fn default() -> Self {
         BorrowLimits {
             diameter_mm: BORROW_DIAMETER_MM,
             scattering: BORROW_SCATTERING,
             thickness: BORROW_THICKNESS,
+            fade_mm: BORROW_FADE_MM,
         }
     }
 }
+
+/// A built-in set [`alike`] the medium being borrowed for, with its frame.
+type Lender = (Frame, &'static Embedded);
 
 /// As [`borrow`] within `limits` set by the caller: a survey of how far borrowing holds.
 pub fn borrow_within(
@@ -565,21 +673,83 @@ pub fn borrow_within(
     if below != Below::SemiInfinite || !(dlo..=dhi).contains(&diameter_mm) {
         return None;
     }
-    let medium = BuiltinSet::medium_of(layers);
-    let alike_sets: Vec<(&BuiltinSet, &ExactTables)> = builtin_sets()
+    let mine = Frame::of(&BuiltinSet::medium_of(layers), dot_layer)?;
+    let lenders: Vec<Lender> = builtin_sets()
         .iter()
-        .filter(|(s, t)| {
-            t.bands.len() == layers.len()
-                && t.bands.iter().all(|b| b.corrections.is_some())
-                && (s.index - index).abs() < 1e-12
-                && alike(&medium, dot_layer, s, (limits.scattering, limits.thickness))
+        .filter(|e| e.set.medium.len() == layers.len() && (e.set.index - index).abs() < 1e-12)
+        .filter_map(|e| {
+            let f = Frame::of(&e.set.medium, e.set.dot_layer)?;
+            alike(&mine, &f, (limits.scattering, limits.thickness)).then_some((f, e))
         })
-        .map(|(s, t)| (s, t.as_ref()))
         .collect();
-    // The diameters traced for this geometry: between two, the correction is interpolated in
-    // log diameter; below the smallest it is held (down to the limit); above the largest, held
-    // out to twice it.
-    let mut diameters: Vec<f64> = alike_sets.iter().map(|(s, _)| s.diameter_mm).collect();
+    let mut depths: Vec<f64> = lenders.iter().map(|l| l.0.depth_mm).collect();
+    depths.sort_by(f64::total_cmp);
+    depths.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    let z = mine.depth_mm;
+    let deepest = *depths.last()?;
+    // Below the deepest traced depth the correction fades to nil over `fade_mm`.
+    let kept = (1.0 - (z - deepest).max(0.0) / limits.fade_mm.max(1e-12)).clamp(0.0, 1.0);
+    if z < depths.first()? - 1e-9 || kept < 1e-3 {
+        return None;
+    }
+    let (za, zb, h) = bracket(&depths, z, |k| k);
+    let at = |depth: f64| {
+        let here: Vec<&Embedded> = lenders
+            .iter()
+            .filter(|l| (l.0.depth_mm - depth).abs() < 1e-9)
+            .map(|l| l.1)
+            .collect();
+        by_diameter(&here, diameter_mm, pigmentation(&mine.medium))
+    };
+    let (ca, skins, dots) = at(za)?;
+    let (cb, _, _) = at(zb)?;
+    let bands = ca
+        .into_iter()
+        .zip(cb)
+        .map(|(x, y)| BandExact {
+            levels: vec![],
+            corrections: Some(scale(&mix(&x, &y, h), kept)),
+        })
+        .collect();
+    let deep = if kept < 1.0 {
+        format!(
+            "{za} mm deep, faded to {:.0} % {:.2} mm below it",
+            100.0 * kept,
+            z - deepest
+        )
+    } else if h == 0.0 {
+        format!("{za} mm deep")
+    } else {
+        format!(
+            "{za} and {zb} mm deep (mixed {:.0} : {:.0})",
+            100.0 * (1.0 - h),
+            100.0 * h
+        )
+    };
+    // (The photons and seed of a set whose tables were used.)
+    let first = lenders.iter().find_map(|l| l.1.tables.get())?;
+    Some((
+        Arc::new(ExactTables {
+            photons: first.photons,
+            seed: first.seed,
+            bands,
+        }),
+        format!("borrowed from the built-in Monte Carlo tables of {skins} for {dots}, {deep}"),
+    ))
+}
+
+/// The corrections of `sets` (all at one depth) for a dot of `diameter_mm` on a skin of
+/// pigmentation `p`: between the two traced diameters around it in log diameter, each
+/// [`by_pigmentation`]; with the skins and the dots, in words.
+#[allow(clippy::type_complexity)]
+fn by_diameter(
+    sets: &[&Embedded],
+    diameter_mm: f64,
+    p: f64,
+) -> Option<(Vec<Vec<Vec<f64>>>, String, String)> {
+    // Between two traced diameters the correction is interpolated in log diameter; below the
+    // smallest it is held (down to the limit); above the largest, held out to twice it.
+    let mut diameters: Vec<f64> = sets.iter().map(|e| e.set.diameter_mm).collect();
     diameters.sort_by(f64::total_cmp);
     diameters.dedup();
     let large = *diameters.last()?;
@@ -587,17 +757,8 @@ pub fn borrow_within(
         return None;
     }
     let (da, db, g) = bracket(&diameters, diameter_mm.ln(), f64::ln);
-    let p = pigmentation(&medium);
-    let (ca, skins) = by_pigmentation(&alike_sets, da, p)?;
-    let (cb, _) = by_pigmentation(&alike_sets, db, p)?;
-    let bands = ca
-        .into_iter()
-        .zip(cb)
-        .map(|(x, y)| BandExact {
-            levels: vec![],
-            corrections: Some(mix(&x, &y, g)),
-        })
-        .collect();
+    let (ca, skins) = by_pigmentation(sets, da, p)?;
+    let (cb, _) = by_pigmentation(sets, db, p)?;
     let dots = if g == 0.0 {
         format!("a {da} mm dot")
     } else {
@@ -607,15 +768,8 @@ pub fn borrow_within(
             100.0 * g
         )
     };
-    let first = alike_sets[0].1;
-    Some((
-        Arc::new(ExactTables {
-            photons: first.photons,
-            seed: first.seed,
-            bands,
-        }),
-        format!("borrowed from the built-in Monte Carlo tables of {skins} for {dots}"),
-    ))
+    let tables = ca.iter().zip(&cb).map(|(x, y)| mix(x, y, g)).collect();
+    Some((tables, skins, dots))
 }
 
 /// Where `x` lies among the sorted `knots` (by `f` of each): the two around it and the share of
@@ -637,6 +791,13 @@ fn bracket(knots: &[f64], x: f64, f: impl Fn(f64) -> f64) -> (f64, f64, f64) {
     }
 }
 
+/// `x` times `k`, table by table.
+fn scale(x: &[Vec<f64>], k: f64) -> Vec<Vec<f64>> {
+    x.iter()
+        .map(|u| u.iter().map(|p| k * p).collect())
+        .collect()
+}
+
 /// `(1 - t) x + t y`, table by table.
 fn mix(x: &[Vec<f64>], y: &[Vec<f64>], t: f64) -> Vec<Vec<f64>> {
     x.iter()
@@ -654,14 +815,14 @@ fn mix(x: &[Vec<f64>], y: &[Vec<f64>], t: f64) -> Vec<Vec<f64>> {
 /// two whose skins' pigmentation brackets `p`, per band; with the skins they came from, in
 /// words. `None` when `p` lies more than [`BORROW_BEYOND`] outside them.
 fn by_pigmentation(
-    sets: &[(&BuiltinSet, &ExactTables)],
+    sets: &[&Embedded],
     diameter: f64,
     p: f64,
 ) -> Option<(Vec<Vec<Vec<f64>>>, String)> {
-    let mut these: Vec<(f64, (&BuiltinSet, &ExactTables))> = sets
+    let mut these: Vec<(f64, &Embedded)> = sets
         .iter()
-        .filter(|(s, _)| s.diameter_mm == diameter)
-        .map(|&(s, t)| (pigmentation(&s.medium), (s, t)))
+        .filter(|e| e.set.diameter_mm == diameter)
+        .map(|&e| (pigmentation(&e.set.medium), e))
         .collect();
     these.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (lo, hi) = (these.first()?.0, these.last()?.0);
@@ -671,13 +832,15 @@ fn by_pigmentation(
     let knots: Vec<f64> = these.iter().map(|t| t.0).collect();
     let (ka, kb, f) = bracket(&knots, p, |k| k);
     let find = |k: f64| these.iter().find(|t| t.0 == k).map(|t| t.1);
-    let ((a, ta), (b, tb)) = (find(ka)?, find(kb)?);
+    let (a, b) = (find(ka)?, find(kb)?);
+    let (ta, tb) = (a.tables(), b.tables());
     let tables = ta
         .bands
         .iter()
         .zip(&tb.bands)
         .map(|(x, y)| Some(mix(x.corrections.as_ref()?, y.corrections.as_ref()?, f)))
         .collect::<Option<Vec<_>>>()?;
+    let (a, b) = (&a.set, &b.set);
     let skins = if f == 0.0 {
         a.skin.clone()
     } else {

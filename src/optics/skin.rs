@@ -764,8 +764,9 @@ impl DotSite {
     /// of it Monte Carlo kernels of the skin above the dot), not per pigment; the coarse model
     /// [`DotSite::reflectance_coarse`] steers by (8 directions) on first use, on the same
     /// kernels (about 9 ms). When tinct's built-in Monte Carlo tables hold this skin and dot
-    /// (its own skins with the default dot at four depths, [`super::dot_exact`]), or like ones
-    /// ([`super::dot_exact::borrow`]: a measured skin, a dot of 0.18-1 mm), both models
+    /// (its own skins with 0.25 and 1 mm dots 0-0.3 mm deep, [`super::dot_exact`]), or like
+    /// ones ([`super::dot_exact::borrow`]: a measured skin, another depth, a dot of 0.18-1 mm),
+    /// both models
     /// are corrected by them at no extra cost ([`DotSite::dot_corrected`],
     /// [`DotSite::dot_correction`]).
     ///
