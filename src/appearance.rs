@@ -173,8 +173,9 @@ pub struct FiniteLook {
     /// Whether the close-up (the mean over the dot and its profile inside it) carries the 3-D
     /// Monte Carlo's correction of the fast model, which tinct holds for its built-in skins at
     /// the default dot ([`crate::optics::dot_exact`]) and borrows for like skins and other
-    /// needles ([`crate::optics::dot_exact::borrow`]); the profile beside the dot, the sheet
-    /// and a pattern's looks are the fast model's alone.
+    /// needles ([`crate::optics::dot_exact::borrow`]); a pattern's dots take it weighted by
+    /// their spacing ([`crate::optics::dot::PATTERN_CORRECTION_SPAN`]); the profile beside the
+    /// dot and the sheet are the fast model's alone.
     pub corrected: bool,
     /// Where that correction comes from, in words
     /// ([`crate::optics::dot::FiniteDot::correction_source`]).

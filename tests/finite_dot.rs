@@ -982,6 +982,84 @@ fn patterns_agree_with_a_periodic_monte_carlo() {
     );
 }
 
+#[test]
+fn a_sparse_patterns_dots_take_the_lone_dots_correction() {
+    // Right under the epidermis the lone dot's Monte Carlo correction (built in for type I)
+    // carries over to a dot of a pattern whose dots lie four diameters apart or more, and not
+    // to a dense one (tinct::optics::dot::PATTERN_CORRECTION_SPAN); against the periodic Monte
+    // Carlo, faint carbon black at 550 and 650 nm and iron oxide red at 650 nm (where the chain
+    // alone read one dot of the pattern 0.010-0.021 too dark).
+    use tinct::appearance::DotSpec;
+    let optics = SkinOptics::new(SkinParams::fitzpatrick("I").unwrap()).unwrap();
+    let site = DotSpec::default()
+        .site(&optics)
+        .unwrap()
+        .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
+        .unwrap();
+    let k = site.dot_index();
+    let layers: Vec<Vec<Layer>> = (0..tinct::spectrum::GRID_LEN)
+        .map(|i| site.layers(&DotPigment::none(), i).unwrap())
+        .collect();
+    let chain = FiniteDot::chain_only(&layers, Below::SemiInfinite, site.index(), k, 0.25).unwrap();
+    let model = site.finite_dot().unwrap();
+    assert!(model.corrected());
+    let (sparse, dense) = (model.pattern(1.0).unwrap(), model.pattern(0.5).unwrap());
+    assert_eq!(
+        (sparse.correction_weight(), dense.correction_weight()),
+        (1.0, 0.0)
+    );
+    assert!((model.pattern(0.75).unwrap().correction_weight() - 0.5).abs() < 1e-12);
+    for (pigment, load, band) in [
+        ("carbon-black", 0.3, 19),
+        ("carbon-black", 0.3, 29),
+        ("iron-oxide-red", 3.0, 29),
+    ] {
+        let pig = pigment_optics(&[Component {
+            pigment: Catalog::builtin().get(pigment).unwrap(),
+            load_g_m2: load,
+        }])
+        .unwrap();
+        let interior = site.layers(&pig, band).unwrap()[k];
+        // A dense pattern is the chain's alone.
+        let (d, c) = (
+            dense.look(band, &interior).unwrap(),
+            chain.pattern(0.5).unwrap().look(band, &interior).unwrap(),
+        );
+        assert_eq!(d, c);
+        let got = sparse.look(band, &interior).unwrap();
+        let alone = chain.pattern(1.0).unwrap().look(band, &interior).unwrap();
+        let mc = DotMonteCarlo::new(
+            &layers[band],
+            Below::SemiInfinite,
+            site.index(),
+            k,
+            0.125,
+            interior,
+        )
+        .unwrap()
+        .with_period(1.0)
+        .unwrap()
+        .run_pattern(20_000, 13)
+        .unwrap();
+        let (md, sd) = (mc.dot, mc.dot_std_error);
+        assert!(
+            (got.dot - md).abs() < 0.006 + 3.0 * sd,
+            "{pigment}:{load} band {band}: dot {} (chain alone {}) vs {md} +- {sd}",
+            got.dot,
+            alone.dot
+        );
+        assert!(
+            (got.dot - md).abs() < (alone.dot - md).abs(),
+            "{pigment}:{load} band {band}: {} not closer than {} to {md}",
+            got.dot,
+            alone.dot
+        );
+        // The blend moves with the dot, by the share it covers.
+        let cov = sparse.coverage();
+        assert!(((got.blended - alone.blended) - cov * (got.dot - alone.dot)).abs() < 1e-12);
+    }
+}
+
 /// The bare stacks of a built-in set's medium (`skin` a preset, "fitzpatrick:III", with the dot
 /// at `depth_mm` in a layer `thickness_mm` thick), the index and the dot's layer.
 fn builtin_medium(skin: &str, depth_mm: f64, thickness_mm: f64) -> (Vec<Vec<Layer>>, f64, usize) {
@@ -1744,4 +1822,117 @@ fn borrowed_correction_survey() {
         "borrowed: {within} of {} within 0.006 (the chain alone on the same cases: {chain_within})",
         all.len()
     );
+}
+
+/// One case's errors against the Monte Carlo: a dot of the pattern by the chain alone and as
+/// tinct gives it, then the blend, both ways.
+type Errors = (f64, f64, f64, f64);
+
+/// Survey of patterns at built-in depths: one dot of a pattern and the blend from afar by the
+/// pattern's chain alone, and as tinct gives them (the lone dot's correction weighted by the
+/// spacing, `tinct::optics::dot::PATTERN_CORRECTION_SPAN`), against the periodic Monte Carlo
+/// (40,000 photons); `SPACINGS=1,0.5` picks spacings (mm). Two minutes:
+/// `cargo test --release --test integration -- --ignored --nocapture pattern_correction_survey`.
+#[test]
+#[ignore = "a survey of minutes; run by hand when the pattern or the correction changes"]
+fn pattern_correction_survey() {
+    use tinct::appearance::DotSpec;
+    let spacings = || -> Vec<f64> {
+        std::env::var("SPACINGS").map_or(vec![2.0, 1.0, 0.75, 0.5, 0.35], |v| {
+            v.split(',').map(|x| x.parse().unwrap()).collect()
+        })
+    };
+    let mut rows = vec![];
+    for (skin, depth) in [
+        ("I", 0.0),
+        ("III", 0.0),
+        ("V", 0.0),
+        ("II", 0.05),
+        ("III", 0.1),
+    ] {
+        let optics = SkinOptics::new(SkinParams::fitzpatrick(skin).unwrap()).unwrap();
+        let site = DotSpec {
+            depth_mm: depth,
+            ..DotSpec::default()
+        }
+        .site(&optics)
+        .unwrap()
+        .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
+        .unwrap();
+        let k = site.dot_index();
+        let layers: Vec<Vec<Layer>> = (0..tinct::spectrum::GRID_LEN)
+            .map(|i| site.layers(&DotPigment::none(), i).unwrap())
+            .collect();
+        let chain =
+            FiniteDot::chain_only(&layers, Below::SemiInfinite, site.index(), k, 0.25).unwrap();
+        let model = site.finite_dot().unwrap();
+        assert!(model.corrected());
+        for spacing in spacings() {
+            let pattern = model.pattern(spacing).unwrap();
+            let alone = chain.pattern(spacing).unwrap();
+            for (pigment, load) in [
+                ("carbon-black", 5.0),
+                ("carbon-black", 0.3),
+                ("iron-oxide-red", 3.0),
+                ("titanium-dioxide", 3.0),
+            ] {
+                let pig = pigment_optics(&[Component {
+                    pigment: Catalog::builtin().get(pigment).unwrap(),
+                    load_g_m2: load,
+                }])
+                .unwrap();
+                for band in [9, 19, 29] {
+                    let interior = site.layers(&pig, band).unwrap()[k];
+                    let l = pattern.look(band, &interior).unwrap();
+                    let c = alone.look(band, &interior).unwrap();
+                    let mc = DotMonteCarlo::new(
+                        &layers[band],
+                        Below::SemiInfinite,
+                        site.index(),
+                        k,
+                        0.125,
+                        interior,
+                    )
+                    .unwrap()
+                    .with_period(spacing)
+                    .unwrap()
+                    .run_pattern(40_000, 9)
+                    .unwrap();
+                    let r = (
+                        c.dot - mc.dot,
+                        l.dot - mc.dot,
+                        c.blended - mc.blended,
+                        l.blended - mc.blended,
+                    );
+                    println!(
+                        "{skin} {depth} mm, {spacing} mm apart, {pigment}:{load} band {band}: \
+                         dot {:+.4} corrected {:+.4} (se {:.4}); blend {:+.4} corrected {:+.4} \
+                         (se {:.4})",
+                        r.0, r.1, mc.dot_std_error, r.2, r.3, mc.blended_std_error
+                    );
+                    rows.push((spacing, r));
+                }
+            }
+        }
+    }
+    for spacing in spacings() {
+        let these: Vec<_> = rows
+            .iter()
+            .filter(|r| r.0 == spacing)
+            .map(|r| r.1)
+            .collect();
+        let stat = |f: &dyn Fn(&Errors) -> f64| {
+            let rms = (these.iter().map(|r| f(r).powi(2)).sum::<f64>() / these.len() as f64).sqrt();
+            let worst = these.iter().map(|r| f(r).abs()).fold(0.0, f64::max);
+            let within = these.iter().filter(|r| f(r).abs() <= 0.006).count();
+            format!("RMS {rms:.4}, largest {worst:.4}, {within}/{}", these.len())
+        };
+        println!(
+            "{spacing} mm apart: dot chain {}; corrected {}; blend chain {}; corrected {}",
+            stat(&|r| r.0),
+            stat(&|r| r.1),
+            stat(&|r| r.2),
+            stat(&|r| r.3)
+        );
+    }
 }
