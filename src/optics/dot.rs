@@ -86,8 +86,9 @@
 //! and added to the mean over the dot and to the profile inside it. The tables cost seconds to
 //! trace, so they are built in for tinct's own skins with 0.25 and 1 mm dots at five depths
 //! (0-0.3 mm) and found by a hash of the whole medium; a like medium (a measured skin, another
-//! needle, another depth) borrows theirs ([`dot_exact::borrow`]); [`FiniteDot::with_correction`] traces them for any
-//! other. Without them [`FiniteDot::corrected`] is false and the model is the chain alone
+//! needle, another depth) borrows theirs ([`dot_exact::borrow`]);
+//! [`FiniteDot::with_correction`] traces them for any other. Without them
+//! [`FiniteDot::corrected`] is false and the model is the chain alone
 //! ([`FiniteDot::correction_source`] says which). A pattern's dots take the lone dot's
 //! correction when they lie far apart, none when close ([`PATTERN_CORRECTION_SPAN`]); the
 //! profile beside the dot is the chain's alone.
