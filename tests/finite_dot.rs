@@ -1157,7 +1157,9 @@ fn regenerate_builtin_dot_tables() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(BUILTIN_PHOTONS);
     // Sets already in the file under the same key, photons and seed are kept (the trace is
-    // deterministic); TINCT_RETRACE=1 traces every set again.
+    // deterministic); TINCT_RETRACE=1 traces every set again, as a change to the Monte Carlo
+    // or to the trace itself needs (the key hashes the medium and the tables' grid, not the
+    // code).
     let retrace = std::env::var("TINCT_RETRACE").is_ok_and(|v| v == "1");
     let old = if retrace { vec![] } else { read_builtin().sets };
     let mut sets = vec![];
