@@ -1833,7 +1833,8 @@ type Errors = (f64, f64, f64, f64);
 /// Survey of patterns at built-in depths: one dot of a pattern and the blend from afar by the
 /// pattern's chain alone, and as tinct gives them (the lone dot's correction weighted by the
 /// spacing, `tinct::optics::dot::PATTERN_CORRECTION_SPAN`), against the periodic Monte Carlo
-/// (40,000 photons); `SPACINGS=1,0.5` picks spacings (mm). Two minutes:
+/// (40,000 photons); `SPACINGS=1,0.5` picks spacings (mm), `DIAMETER=1` the dot (mm). Two
+/// minutes:
 /// `cargo test --release --test integration -- --ignored --nocapture pattern_correction_survey`.
 #[test]
 #[ignore = "a survey of minutes; run by hand when the pattern or the correction changes"]
@@ -1844,6 +1845,8 @@ fn pattern_correction_survey() {
             v.split(',').map(|x| x.parse().unwrap()).collect()
         })
     };
+    // DIAMETER=1 surveys 1 mm dots (spacings then in mm as given).
+    let d: f64 = std::env::var("DIAMETER").map_or(0.25, |v| v.parse().unwrap());
     let mut rows = vec![];
     for (skin, depth) in [
         ("I", 0.0),
@@ -1855,6 +1858,7 @@ fn pattern_correction_survey() {
         let optics = SkinOptics::new(SkinParams::fitzpatrick(skin).unwrap()).unwrap();
         let site = DotSpec {
             depth_mm: depth,
+            dot_diameter_mm: Some(d),
             ..DotSpec::default()
         }
         .site(&optics)
@@ -1866,7 +1870,7 @@ fn pattern_correction_survey() {
             .map(|i| site.layers(&DotPigment::none(), i).unwrap())
             .collect();
         let chain =
-            FiniteDot::chain_only(&layers, Below::SemiInfinite, site.index(), k, 0.25).unwrap();
+            FiniteDot::chain_only(&layers, Below::SemiInfinite, site.index(), k, d).unwrap();
         let model = site.finite_dot().unwrap();
         assert!(model.corrected());
         for spacing in spacings() {
@@ -1892,7 +1896,7 @@ fn pattern_correction_survey() {
                         Below::SemiInfinite,
                         site.index(),
                         k,
-                        0.125,
+                        d / 2.0,
                         interior,
                     )
                     .unwrap()
