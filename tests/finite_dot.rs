@@ -6,9 +6,25 @@ use crate::common::{fails_with, json_of, tinct};
 use tinct::appearance::{pigment_optics, Component};
 use tinct::optics::dot::{CorrectionSource, FiniteDot};
 use tinct::optics::montecarlo::DotMonteCarlo;
-use tinct::optics::skin::{DotPigment, SkinOptics, SkinParams};
+use tinct::optics::skin::{DotPigment, DotSite, SkinOptics, SkinParams};
 use tinct::optics::transport::{solve, Below, Layer, Quadrature, DEFAULT_POINTS};
 use tinct::pigment::Catalog;
+
+/// One built-in pigment at `load` g/m^2, as a dot's pigment.
+fn one_pigment(pigment: &str, load: f64) -> DotPigment {
+    pigment_optics(&[Component {
+        pigment: Catalog::builtin().get(pigment).unwrap(),
+        load_g_m2: load,
+    }])
+    .unwrap()
+}
+
+/// A site's bare stacks, one per band of the grid.
+fn bare_stacks(site: &DotSite) -> Vec<Vec<Layer>> {
+    (0..tinct::spectrum::GRID_LEN)
+        .map(|i| site.layers(&DotPigment::none(), i).unwrap())
+        .collect()
+}
 
 /// tinct's own skin column at one band: the bare stack, the dot's layer and its interior.
 fn column(
@@ -26,12 +42,7 @@ fn column(
         .unwrap()
         .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
         .unwrap();
-    let p = Catalog::builtin().get(pigment).unwrap();
-    let pig = pigment_optics(&[Component {
-        pigment: p,
-        load_g_m2: load,
-    }])
-    .unwrap();
+    let pig = one_pigment(pigment, load);
     let dotted = site.layers(&pig, band).unwrap();
     let bare = site.layers(&DotPigment::none(), band).unwrap();
     let k = site.dot_index();
@@ -205,11 +216,7 @@ fn the_corrected_dot_lightens_with_depth_without_a_jump() {
             [("carbon-black", 0.3), ("carbon-black", 5.0)]
                 .iter()
                 .flat_map(|&(pigment, load)| {
-                    let pig = pigment_optics(&[Component {
-                        pigment: Catalog::builtin().get(pigment).unwrap(),
-                        load_g_m2: load,
-                    }])
-                    .unwrap();
+                    let pig = one_pigment(pigment, load);
                     [9, 19, 29].map(|band| {
                         let interior = site.layers(&pig, band).unwrap()[k];
                         model.bands()[band].mean(&interior).unwrap()
@@ -997,9 +1004,7 @@ fn a_sparse_patterns_dots_take_the_lone_dots_correction() {
         .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
         .unwrap();
     let k = site.dot_index();
-    let layers: Vec<Vec<Layer>> = (0..tinct::spectrum::GRID_LEN)
-        .map(|i| site.layers(&DotPigment::none(), i).unwrap())
-        .collect();
+    let layers = bare_stacks(&site);
     let chain = FiniteDot::chain_only(&layers, Below::SemiInfinite, site.index(), k, 0.25).unwrap();
     let model = site.finite_dot().unwrap();
     assert!(model.corrected());
@@ -1014,11 +1019,7 @@ fn a_sparse_patterns_dots_take_the_lone_dots_correction() {
         ("carbon-black", 0.3, 29),
         ("iron-oxide-red", 3.0, 29),
     ] {
-        let pig = pigment_optics(&[Component {
-            pigment: Catalog::builtin().get(pigment).unwrap(),
-            load_g_m2: load,
-        }])
-        .unwrap();
+        let pig = one_pigment(pigment, load);
         let interior = site.layers(&pig, band).unwrap()[k];
         // A dense pattern is the chain's alone.
         let (d, c) = (
@@ -1068,10 +1069,7 @@ fn builtin_medium(skin: &str, depth_mm: f64, thickness_mm: f64) -> (Vec<Vec<Laye
         .unwrap_or_else(|| panic!("built-in set for {skin}: not a preset"));
     let skin = SkinOptics::new(SkinParams::fitzpatrick(t).unwrap()).unwrap();
     let site = skin.site(depth_mm, thickness_mm).unwrap();
-    let layers = (0..tinct::spectrum::GRID_LEN)
-        .map(|i| site.layers(&DotPigment::none(), i).unwrap())
-        .collect();
-    (layers, site.index(), site.dot_index())
+    (bare_stacks(&site), site.index(), site.dot_index())
 }
 
 /// `tables` with the full fast model's corrections on `layers` stored beside them, derived
@@ -1373,12 +1371,7 @@ fn corrected_and_monte_carlo(
         .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
         .unwrap();
     assert!(site.dot_corrected());
-    let p = Catalog::builtin().get(pigment).unwrap();
-    let pig = pigment_optics(&[Component {
-        pigment: p,
-        load_g_m2: load,
-    }])
-    .unwrap();
+    let pig = one_pigment(pigment, load);
     let k = site.dot_index();
     let interior = site.layers(&pig, band).unwrap()[k];
     let bare = site.layers(&DotPigment::none(), band).unwrap();
@@ -1541,11 +1534,7 @@ fn borrowed_corrections_agree_with_the_monte_carlo() {
         assert!(source.starts_with("borrowed from"), "{d} mm: {source}");
         let k = site.dot_index();
         for (pigment, load, band) in cases {
-            let pig = pigment_optics(&[Component {
-                pigment: Catalog::builtin().get(pigment).unwrap(),
-                load_g_m2: load,
-            }])
-            .unwrap();
+            let pig = one_pigment(pigment, load);
             let interior = site.layers(&pig, band).unwrap()[k];
             let bare = site.layers(&DotPigment::none(), band).unwrap();
             let fast = site.finite_dot().unwrap().bands()[band]
@@ -1727,9 +1716,7 @@ fn borrowed_correction_survey() {
         };
         let site = spec.site(&skin).unwrap();
         let k = site.dot_index();
-        let layers: Vec<Vec<Layer>> = (0..tinct::spectrum::GRID_LEN)
-            .map(|i| site.layers(&DotPigment::none(), i).unwrap())
-            .collect();
+        let layers = bare_stacks(&site);
         let chain =
             FiniteDot::chain_only(&layers, Below::SemiInfinite, site.index(), k, d).unwrap();
         let model = site.finite_dot().unwrap();
@@ -1775,11 +1762,7 @@ fn borrowed_correction_survey() {
                 ("iron-oxide-red", 3.0),
                 ("titanium-dioxide", 3.0),
             ] {
-                let pig = pigment_optics(&[Component {
-                    pigment: Catalog::builtin().get(pigment).unwrap(),
-                    load_g_m2: load,
-                }])
-                .unwrap();
+                let pig = one_pigment(pigment, load);
                 let interior = site.layers(&pig, band).unwrap()[k];
                 let c = chain.bands()[band].mean(&interior).unwrap();
                 let m = model.bands()[band].mean(&interior).unwrap();
@@ -1866,9 +1849,7 @@ fn pattern_correction_survey() {
         .with_packaging(tinct::optics::packaging::Packaging::DISPERSED)
         .unwrap();
         let k = site.dot_index();
-        let layers: Vec<Vec<Layer>> = (0..tinct::spectrum::GRID_LEN)
-            .map(|i| site.layers(&DotPigment::none(), i).unwrap())
-            .collect();
+        let layers = bare_stacks(&site);
         let chain =
             FiniteDot::chain_only(&layers, Below::SemiInfinite, site.index(), k, d).unwrap();
         let model = site.finite_dot().unwrap();
@@ -1882,11 +1863,7 @@ fn pattern_correction_survey() {
                 ("iron-oxide-red", 3.0),
                 ("titanium-dioxide", 3.0),
             ] {
-                let pig = pigment_optics(&[Component {
-                    pigment: Catalog::builtin().get(pigment).unwrap(),
-                    load_g_m2: load,
-                }])
-                .unwrap();
+                let pig = one_pigment(pigment, load);
                 for band in [9, 19, 29] {
                     let interior = site.layers(&pig, band).unwrap()[k];
                     let l = pattern.look(band, &interior).unwrap();

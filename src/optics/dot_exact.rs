@@ -720,11 +720,7 @@ pub fn borrow_within(
     } else if h == 0.0 {
         format!("{za} mm deep")
     } else {
-        format!(
-            "{za} and {zb} mm deep (mixed {:.0} : {:.0})",
-            100.0 * (1.0 - h),
-            100.0 * h
-        )
+        format!("{za} and {zb} mm deep {}", mixed(h))
     };
     // (The photons and seed of a set whose tables were used.)
     let first = lenders.iter().find_map(|l| l.1.tables.get())?;
@@ -762,11 +758,7 @@ fn by_diameter(
     let dots = if g == 0.0 {
         format!("a {da} mm dot")
     } else {
-        format!(
-            "{da} and {db} mm dots (mixed {:.0} : {:.0})",
-            100.0 * (1.0 - g),
-            100.0 * g
-        )
+        format!("{da} and {db} mm dots {}", mixed(g))
     };
     let tables = ca.iter().zip(&cb).map(|(x, y)| mix(x, y, g)).collect();
     Some((tables, skins, dots))
@@ -789,6 +781,15 @@ fn bracket(knots: &[f64], x: f64, f: impl Fn(f64) -> f64) -> (f64, f64, f64) {
         t if t > 0.995 => (b, b, 0.0),
         t => (a, b, t),
     }
+}
+
+/// How two things are mixed, in words: "(mixed 26 : 74)" for a `share` of 0.74 of the second.
+fn mixed(share: f64) -> String {
+    format!(
+        "(mixed {:.0} : {:.0})",
+        100.0 * (1.0 - share),
+        100.0 * share
+    )
 }
 
 /// `x` times `k`, table by table.
@@ -844,13 +845,7 @@ fn by_pigmentation(
     let skins = if f == 0.0 {
         a.skin.clone()
     } else {
-        format!(
-            "{} and {} (mixed {:.0} : {:.0})",
-            a.skin,
-            b.skin,
-            100.0 * (1.0 - f),
-            100.0 * f
-        )
+        format!("{} and {} {}", a.skin, b.skin, mixed(f))
     };
     Some((tables, skins))
 }
